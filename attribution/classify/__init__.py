@@ -1,0 +1,19 @@
+"""Classifiers: each turns an article's sentences into :class:`~attribution.results.Prediction` objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from attribution.results import Prediction
+from attribution.segment import Sentence
+
+
+class Classifier(Protocol):
+    """What the pipeline needs of a classifier: a name and batch prediction over whole articles."""
+
+    name: str
+
+    def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
+        """For each ``(original_text, sentences)``, one prediction per sentence, in order."""
+        ...
