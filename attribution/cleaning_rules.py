@@ -39,7 +39,10 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_SHARE_WORD = r"(share|share this( article| story)?|tweet|email|e-mail|print|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|copy link|save|comment)"
+_SHARE_WORD = (
+    r"(share|share this( article| story)?|tweet|email|e-mail|print|facebook|twitter|x|linkedin|whatsapp|"
+    r"reddit|pinterest|copy link|save|comment)"
+)
 
 LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
@@ -52,7 +55,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "error_banner",
         _rx(r"^(error!?\s*)?(we'?re|we are) sorry,? but the page you (were|are) looking for"
-            r"|^(error\s*)?404\b|^page not found\b|^the page you (requested|were looking for) (could not be found|does not exist)"),
+            r"|^(error\s*)?404\b|^page not found\b"
+            r"|^the page you (requested|were looking for) (could not be found|does not exist)"),
         "error-page banner",
         max_len=200,
     ),
@@ -89,7 +93,11 @@ LINE_RULES: tuple[LineRule, ...] = (
         "share / e-mail / print menu",
         max_len=150,
     ),
-    LineRule("advertisement", _rx(r"^(advertisement|advertisment|sponsored( content)?|ad|story continues below( advertisement)?)$"), "advertisement marker"),
+    LineRule(
+        "advertisement",
+        _rx(r"^(advertisement|advertisment|sponsored( content)?|ad|story continues below( advertisement)?)$"),
+        "advertisement marker",
+    ),
     LineRule(
         "photo_credit",
         _rx(r"^((photo|image|picture|video)s?\s*(credit)?\s*(:|by\b)|credit\s*:)"
@@ -119,8 +127,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "related_links",
-        _rx(r"^(related( articles| stories| coverage| content)?|read more|see also|more from [\w ]+|recommended( for you)?)\s*:?"
-            r"(\s.{0,100})?$"),
+        _rx(r"^(related( articles| stories| coverage| content)?|read more|see also|more from [\w ]+"
+            r"|recommended( for you)?)\s*:?(\s.{0,100})?$"),
         "related-links menu",
         max_len=120,
     ),

@@ -132,11 +132,13 @@ def _arrow_rows(path: Path) -> Iterator[Mapping[str, Any]]:
 
         batches = pq.ParquetFile(path).iter_batches(batch_size=1024)
     else:
+        import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        # Strings stay strings: ids like "007" must not become integers.
-        reader = pacsv.open_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
-        batches = reader
+        # Every column stays a string: ids like "007" must not become integers.
+        names = pacsv.open_csv(path).schema.names
+        options = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=True)
+        batches = pacsv.open_csv(path, convert_options=options)
     for batch in batches:
         yield from batch.to_pylist()
 

@@ -103,10 +103,14 @@ ANONYMITY_PHRASES: tuple[str, ...] = (
 PRONOUN_SOURCES: frozenset[str] = frozenset(
     {"he", "she", "they", "it", "i", "we", "him", "her", "them", "his", "hers", "their"}
 )
+#: Generic person nouns that, like the anonymous heads, take their type from the person they refer back to
+#: ("a woman who asked not to be named ... the woman said"); identifying roles ("the mayor") are named.
+GENERIC_PERSONS: frozenset[str] = frozenset({"man", "woman", "person", "men", "women", "resident"})
 BACK_REFERENCE = re.compile(
     r"^(the|this|that|these|those)\s+(\w+\s+){0,2}"
     r"(official|officials|source|sources|person|people|aide|aides|spokesman|spokeswoman|spokesperson|"
     r"senator|governor|president|candidate|lawmaker|minister|executive|analyst|expert|man|woman|lawyer|"
+    r"mayor|chairman|chairwoman|director|judge|nurse|doctor|"
     r"group|company|agency|department|campaign|report|study|statement)$",
     re.IGNORECASE,
 )

@@ -18,6 +18,7 @@ from attribution.lexicon import (
     ANONYMITY_PHRASES,
     ANONYMOUS_HEADS,
     BACK_REFERENCE,
+    GENERIC_PERSONS,
     HEARSAY_MARKERS,
     PRONOUN_SOURCES,
     cue_forms,
@@ -47,6 +48,7 @@ _TRAILING_FILLER = re.compile(
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "some", "several", "two", "three", "four",
                 "many", "other", "another", "one", "his", "her", "their", "its", "our", "my"}
 _PREPOSITIONS = {"of", "for", "with", "from", "at", "in", "on", "to", "who", "close", "familiar", "briefed"}
+_PASSIVE = {"was", "were", "been", "being", "be", "is", "are", "am", "get", "got"}
 _ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative", "statement",
                "report", "study", "filing", "filings", "document", "documents", "memo", "letter", "survey",
                "poll", "data", "records", "complaint", "lawsuit", "ruling", "court", "judge", "police"}
@@ -88,7 +90,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in ".’'"):
         end -= 1
-    if end > start and text[end - 1] == "." and not re.search(r"\b[A-Z]\.$|\b(Jr|Sr|Inc|Corp|Co|Ltd)\.$", text[start:end]):
+    keeps_period = re.search(r"\b[A-Z]\.$|\b(Jr|Sr|Inc|Corp|Co|Ltd)\.$", text[start:end])
+    if end > start and text[end - 1] == "." and not keeps_period:
         end -= 1
     return start, end
 
@@ -153,7 +156,8 @@ def type_source(mention: str) -> SourceType:
     if head in _ROLE_WORDS or head.endswith("’s") or head.endswith("'s"):
         return "named"
     if BACK_REFERENCE.match(lowered):
-        return "back_reference"
+        # "the official" refers back to an earlier source; "the mayor" and "the company" are identified.
+        return "back_reference" if head in ANONYMOUS_HEADS or head in GENERIC_PERSONS else "named"
     capitalised = [w for i, w in enumerate(words) if w[:1].isupper() and (i > 0 or w.lower() not in _DETERMINERS)]
     if head in ANONYMOUS_HEADS:
         # "official John Smith", "people like Smith" name someone; "Pentagon officials" does not (rule 8).
@@ -183,9 +187,13 @@ def find_attribution(text: str) -> Attribution | None:
                 continue
             if hearsay and hearsay.start <= match.start() < hearsay.end:
                 continue  # "is said to" is a hearsay marker, not a speaker's cue
+            if match.group()[0].isupper():
+                continue  # "State health officials", "the State Department": not a verb
             previous = text[: match.start()].split()[-1:] or [""]
             if previous[0].lower() in _DETERMINERS:
                 continue  # a noun, not a verb: "the report shows", "a claim"
+            if previous[0].lower() in _PASSIVE:
+                continue  # "we were told": the subject is the hearer, not the source
             strong = word in STRONG_VERBS
             inverted = bool(re.search(r"[\"”’]\s*,?\s*$|,\s*[\"”]\s*$", text[: match.start()]))
             candidate = None if inverted else _subject_before(text, match.start())

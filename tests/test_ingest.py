@@ -1,0 +1,86 @@
+import json
+
+import pytest
+
+from attribution.ingest import InputError, iter_documents, parse_header
+
+
+def test_header_line_is_parsed_into_metadata():
+    assert parse_header(" date 2025-04-29 403\nSorry!!") == {"date": "2025-04-29", "http_status": 403}
+    assert parse_header("date 2024-01-02\nText") == {"date": "2024-01-02"}
+    assert parse_header("The date 2025-04-29 was chosen.") == {}
+
+
+def test_directory_is_read_recursively_with_file_stems_as_ids(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text("First article.", encoding="utf-8")
+    (tmp_path / "two.txt").write_text(" date 2025-01-01 200\nSecond article.", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    docs = list(iter_documents([tmp_path]))
+    assert [d.doc_id for d in docs] == ["one", "two"]
+    assert docs[1].metadata["date"] == "2025-01-01"
+    assert docs[1].text.startswith(" date")  # the original text is kept whole; cleaning reports the header
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n  ", "empty"),
+        (b"\x00\x01\x02binary", "binary"),
+        ("Jos\u00e9".encode("latin-1"), "not valid UTF-8"),
+    ],
+)
+def test_bad_files_become_error_documents(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    (doc,) = iter_documents([path])
+    assert doc.doc_id == "bad"
+    assert message in doc.error
+
+
+def test_missing_path_stops_with_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        list(iter_documents([tmp_path / "nope.txt"]))
+
+
+def test_jsonl_rows_with_custom_columns_and_bad_rows(tmp_path):
+    path = tmp_path / "arts.jsonl"
+    rows = [{"key": "x1", "body": "Text one.", "outlet": "A"}, {"key": "x2", "body": None}, {"key": "x3"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8")
+    docs = list(iter_documents([path], id_column="key", text_column="body"))
+    assert [d.doc_id for d in docs] == ["x1", "x2", "x3", "arts:4"]
+    assert docs[0].error is None and docs[0].metadata["outlet"] == "A"
+    assert "no text" in docs[1].error
+    assert "no 'body' field" in docs[2].error
+    assert "invalid JSON" in docs[3].error
+
+
+def test_csv_and_parquet_tables(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text('id,text,outlet\n007,"Hello there, world.",B\n008,,B\n', encoding="utf-8")
+    docs = list(iter_documents([csv_path]))
+    assert [d.doc_id for d in docs] == ["007", "008"]
+    assert docs[0].text == "Hello there, world."
+    assert docs[1].error
+    pq.write_table(pa.table({"id": ["p1"], "text": ["Parquet text."]}), tmp_path / "t.parquet")
+    (doc,) = iter_documents([tmp_path / "t.parquet"])
+    assert (doc.doc_id, doc.text) == ("p1", "Parquet text.")
+
+
+def test_table_without_text_column_is_one_error_record(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("id,body\n1,abc\n", encoding="utf-8")
+    (doc,) = iter_documents([path])
+    assert "column 'text' not found" in doc.error and "body" in doc.error
+
+
+def test_repeated_ids_are_made_unique(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "same.txt").write_text("Text.", encoding="utf-8")
+    docs = list(iter_documents([tmp_path]))
+    assert [d.doc_id for d in docs] == ["same", "same~2"]
