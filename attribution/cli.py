@@ -14,6 +14,9 @@ from collections.abc import Callable, Sequence
 from attribution.ingest import InputError, iter_documents
 from attribution.pipeline import DEFAULT_MODEL, load
 from attribution.write import FORMATS, RecordWriter
+from eval.cli import register as register_evaluate
+from training.cli import register as register_prepare_data
+from training.train_cli import register as register_train
 
 Registrar = Callable[[argparse._SubParsersAction], None]
 
@@ -78,7 +81,7 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
 
 
 #: Subcommand registrars; later issues add prepare-data, train and evaluate here.
-SUBCOMMANDS: list[Registrar] = [_add_score]
+SUBCOMMANDS: list[Registrar] = [_add_score, register_prepare_data, register_train, register_evaluate]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     except (InputError, FileNotFoundError, ValueError) as exc:
         print(f"attribution {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -108,11 +109,18 @@ def _assemble(
     return ArticleResult(doc.doc_id, "ok", None, doc.metadata, results, report, build_profile(results, report))
 
 
-def load(model: str | Path | None = None, *, data_dir: str | Path | None = None, batch_size: int = 32) -> Analyzer:
+def load(
+    model: str | Path | None = None,
+    *,
+    data_dir: str | Path | None = None,
+    batch_size: int = 32,
+    quantize: str | None = None,
+) -> Analyzer:
     """An analyzer for ``model``: ``None`` for the default, ``"rules"`` for the baseline, or a model directory.
 
     ``data_dir`` (optional) lets the rules baseline add the anonymous-source
-    tracker's phrases from the shared data.
+    tracker's phrases from the shared data; ``quantize="int8"`` runs a trained
+    model with dynamic int8 quantization.
     """
     name = str(model) if model is not None else DEFAULT_MODEL
     if name == "rules":
@@ -120,6 +128,14 @@ def load(model: str | Path | None = None, *, data_dir: str | Path | None = None,
 
         return Analyzer(RulesClassifier.with_tracker_phrases(data_dir), batch_size)
     path = Path(name)
-    if not path.is_dir():
-        raise FileNotFoundError(f"model {name!r} not found: use 'rules' or a saved model directory")
-    raise NotImplementedError(f"loading trained models from {path} arrives with the model issue")
+    settings_path = path / "attribution_config.json"
+    if not settings_path.is_file():
+        raise FileNotFoundError(f"model {name!r} not found: use 'rules' or a model directory from attribution train")
+    design = json.loads(settings_path.read_text(encoding="utf-8")).get("design", "window")
+    if design == "pair":
+        from attribution.model.pair import PairClassifier
+
+        return Analyzer(PairClassifier.from_pretrained(path, quantize), batch_size)
+    from attribution.model.classifier import WindowClassifier
+
+    return Analyzer(WindowClassifier.from_pretrained(path, quantize), batch_size)

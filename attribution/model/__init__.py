@@ -1,0 +1,1 @@
+"""The fine-tuned windowed classifier: tag set, article windows, and inference."""

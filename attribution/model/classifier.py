@@ -1,0 +1,148 @@
+"""Inference with the windowed token-classification model.
+
+Windows from many articles are batched together, sorted by length so padding
+stays small, run under ``torch.inference_mode``, and their outputs put back in
+article and sentence order. Each sentence is labelled by the window that owns
+it (see :mod:`attribution.model.windows`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+
+from attribution.labels import LABELS
+from attribution.model.tags import ID2TAG, SENTENCE_IDS, SPAN_IDS, check_label_maps
+from attribution.model.windows import SentenceTokens, Window, build_windows, tokenize_sentences
+from attribution.results import Prediction
+from attribution.segment import Sentence
+
+MODEL_CONFIG_FILE = "attribution_config.json"
+
+
+def set_threads(threads: int | None = None) -> int:
+    """Use as many torch threads as cores this process may run on (or ``threads``)."""
+    if threads is None:
+        threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    torch.set_num_threads(max(1, threads))
+    return threads
+
+
+def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """Dynamic int8 quantization of the Linear layers (CPU inference)."""
+    from torch.ao.quantization import quantize_dynamic
+
+    return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def _span_from_tags(tags: list[str], offsets: list[tuple[int, int]], kind: str) -> tuple[int, int] | None:
+    """The first contiguous B-/I- span of ``kind`` as character offsets within the sentence."""
+    start = end = None
+    for tag, (s, e) in zip(tags, offsets, strict=False):
+        if tag == f"B-{kind}" or (tag == f"I-{kind}" and start is None):
+            if start is not None:
+                break
+            start, end = s, e
+        elif tag == f"I-{kind}" and start is not None:
+            end = e
+        elif start is not None:
+            break
+    return (start, end) if start is not None and end > start else None
+
+
+class WindowClassifier:
+    """A saved windowed model, ready to label articles."""
+
+    def __init__(self, model, tokenizer, max_length: int = 256, overlap: int = 1, batch_size: int = 16,
+                 name: str = "window"):
+        check_label_maps(model.config.id2label)
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.overlap = overlap
+        self.batch_size = batch_size
+        self.name = name
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, quantize: str | None = None, batch_size: int = 16):
+        """Load a model directory written by ``attribution train`` (fp16 weights are upcast to fp32)."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        path = Path(path)
+        settings = json.loads((path / MODEL_CONFIG_FILE).read_text()) if (path / MODEL_CONFIG_FILE).exists() else {}
+        model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
+        if quantize == "int8":
+            model = quantize_int8(model)
+        elif quantize not in (None, "none", "fp32"):
+            raise ValueError(f"unknown quantization {quantize!r}; use int8 or none")
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        set_threads()
+        return cls(model, tokenizer, settings.get("max_length", 256), settings.get("overlap", 1), batch_size,
+                   name=str(path))
+
+    def _windows(self, articles: Sequence[Sequence[Sentence]]) -> tuple[list[Window], list[list[SentenceTokens]]]:
+        flat = [s.text for sentences in articles for s in sentences]
+        tokens = tokenize_sentences(self.tokenizer, flat)
+        per_article, windows, cursor = [], [], 0
+        tok = self.tokenizer
+        for doc_index, sentences in enumerate(articles):
+            article_tokens = tokens[cursor : cursor + len(sentences)]
+            cursor += len(sentences)
+            per_article.append(article_tokens)
+            windows.extend(build_windows(article_tokens, tok.cls_token_id, tok.sep_token_id, tok.sep_token_id,
+                                         self.max_length, self.overlap, doc_index))
+        return windows, per_article
+
+    @torch.inference_mode()
+    def _forward(self, windows: list[Window]) -> list[torch.Tensor]:
+        """Logits per window, computed in length-sorted batches and returned in the windows' order."""
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+        outputs: list[torch.Tensor | None] = [None] * len(windows)
+        pad = self.tokenizer.pad_token_id
+        for b in range(0, len(order), self.batch_size):
+            batch = order[b : b + self.batch_size]
+            width = max(len(windows[i].input_ids) for i in batch)
+            ids = torch.full((len(batch), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, i in enumerate(batch):
+                n = len(windows[i].input_ids)
+                ids[row, :n] = torch.tensor(windows[i].input_ids)
+                mask[row, :n] = 1
+            logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+            for row, i in enumerate(batch):
+                outputs[i] = logits[row, : len(windows[i].input_ids)]
+        return outputs  # type: ignore[return-value]
+
+    def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
+        sentence_lists = [sentences for _, sentences in articles]
+        windows, tokens = self._windows(sentence_lists)
+        logits = self._forward(windows)
+        results: list[list[Prediction | None]] = [[None] * len(s) for s in sentence_lists]
+        sentence_ids = torch.tensor(SENTENCE_IDS)
+        span_ids = torch.tensor(SPAN_IDS)
+        for window, window_logits in zip(windows, logits, strict=True):
+            sentences = sentence_lists[window.doc_index]
+            for k, index in enumerate(window.sentence_indices):
+                if not window.own[k]:
+                    continue
+                probs = torch.softmax(window_logits[window.marker_positions[k], sentence_ids], dim=-1).tolist()
+                label = LABELS[max(range(len(LABELS)), key=probs.__getitem__)]
+                start, end = window.token_ranges[k]
+                tag_ids = span_ids[window_logits[start:end, span_ids].argmax(dim=-1)].tolist()
+                tags = [ID2TAG[t] for t in tag_ids]
+                offsets = tokens[window.doc_index][index].offsets[: end - start]
+                sentence = sentences[index]
+                source = _span_from_tags(tags, offsets, "SRC")
+                cue = _span_from_tags(tags, offsets, "CUE")
+                results[window.doc_index][index] = Prediction(
+                    label,
+                    dict(zip(LABELS, probs, strict=True)),
+                    (sentence.start + source[0], sentence.start + source[1]) if source else None,
+                    (sentence.start + cue[0], sentence.start + cue[1]) if cue else None,
+                )
+        return results  # type: ignore[return-value]

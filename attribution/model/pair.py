@@ -1,0 +1,75 @@
+"""Inference for the per-sentence baseline design: (previous sentence, sentence) pairs.
+
+Kept for comparison with the windowed design (quality and speed are reported
+side by side in the model card and the benchmark).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+
+from attribution.labels import LABELS
+from attribution.model.classifier import MODEL_CONFIG_FILE, quantize_int8, set_threads
+from attribution.results import Prediction
+from attribution.segment import Sentence
+
+
+class PairClassifier:
+    """A saved pair model: one encoder pass per sentence, batched and length-sorted."""
+
+    def __init__(self, model, tokenizer, batch_size: int = 32, max_length: int = 128, name: str = "pair"):
+        saved = tuple(model.config.id2label[i] for i in range(len(LABELS)))
+        if saved != LABELS:
+            raise ValueError(f"model label map {saved} does not match {LABELS}")
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.name = name
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, quantize: str | None = None, batch_size: int = 32):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        path = Path(path)
+        settings = json.loads((path / MODEL_CONFIG_FILE).read_text())
+        model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
+        if quantize == "int8":
+            model = quantize_int8(model)
+        set_threads()
+        return cls(model, AutoTokenizer.from_pretrained(path), batch_size, min(settings.get("max_length", 128), 128),
+                   name=str(path))
+
+    @torch.inference_mode()
+    def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
+        pairs = []
+        for _, sentences in articles:
+            previous = ""
+            for sentence in sentences:
+                pairs.append((previous, sentence.text))
+                previous = sentence.text
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        probs: list[list[float]] = [[]] * len(pairs)
+        for b in range(0, len(order), self.batch_size):
+            batch = order[b : b + self.batch_size]
+            encoded = self.tokenizer([pairs[i][0] for i in batch], [pairs[i][1] for i in batch], padding=True,
+                                     truncation="only_first", max_length=self.max_length, return_tensors="pt")
+            out = torch.softmax(self.model(**encoded).logits.float(), dim=-1).tolist()
+            for i, row in zip(batch, out, strict=True):
+                probs[i] = row
+        results, cursor = [], 0
+        for _, sentences in articles:
+            article = []
+            for _ in sentences:
+                row = probs[cursor]
+                cursor += 1
+                label = LABELS[max(range(len(LABELS)), key=row.__getitem__)]
+                article.append(Prediction(label, dict(zip(LABELS, row, strict=True))))
+            results.append(article)
+        return results

@@ -1,0 +1,100 @@
+"""``attribution evaluate``: score systems against a gold set from the command line.
+
+Systems are given by ``--pred FILE`` and ``--model rules|DIR`` in any mix; they are scored in
+the order given, and every system after the first is compared with the first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from attribution.corpora import DataMissingError
+from eval.errors import EvaluationInputError
+from eval.evaluate import DEFAULT_RESAMPLES, DEFAULT_SEED, evaluate
+from eval.gold import GoldSet, load_default_gold, load_gold_files
+from eval.predictions import Predictions, read_predictions, run_model
+from eval.report import write_json, write_report
+from eval.table import format_table
+
+
+def _system(kind: str):
+    return lambda value: (kind, value)
+
+
+def load_gold(args: argparse.Namespace) -> GoldSet:
+    """``--gold`` with ``--docs``, else the project's hand-labelled set joined with the shared data."""
+    if bool(args.gold) != bool(args.docs):
+        raise EvaluationInputError("--gold UNITS.jsonl and --docs DOCS.jsonl go together")
+    if args.gold:
+        return load_gold_files(args.gold, args.docs)
+    return load_default_gold(args.data_dir)
+
+
+def load_systems(args: argparse.Namespace, gold: GoldSet) -> list[Predictions]:
+    """Read every ``--pred`` and run every ``--model``, in the order given on the command line."""
+    if not args.systems:
+        raise EvaluationInputError("nothing to score: give --pred FILE and/or --model rules|DIR")
+    data_dir = args.data_dir
+    if data_dir is None and not args.gold:
+        from attribution.corpora import resolve_data_dir
+
+        data_dir = resolve_data_dir(None)  # the rules baseline then uses the tracker's phrases too
+    systems = []
+    for kind, value in args.systems:
+        if kind == "pred":
+            systems.append(read_predictions(value))
+        else:
+            systems.append(run_model(gold, value, data_dir=data_dir, quiet=args.quiet))
+    return systems
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Score sentence labels against a hand-labelled gold set, with bootstrap intervals and a report."""
+    try:
+        gold = load_gold(args)
+        report = evaluate(gold, load_systems(args, gold), resamples=args.bootstrap, seed=args.seed)
+    except (EvaluationInputError, DataMissingError) as exc:
+        print(f"attribution evaluate: error: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(report))
+    if args.json:
+        path = write_json(report, args.json)
+        if not args.quiet:
+            print(f"wrote {path}", file=sys.stderr)
+    if args.report:
+        written = write_report(report, gold, args.report)
+        if not args.quiet:
+            print(f"wrote {len(written)} files to {Path(args.report)} (error lists quote corpus text: "
+                  "keep them out of the repository)", file=sys.stderr)
+    return 0
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``evaluate`` subcommand to the ``attribution`` command."""
+    p = subparsers.add_parser("evaluate", help="score sentence labels against a hand-labelled set",
+                              description=run_evaluate.__doc__)
+    p.add_argument("--pred", dest="systems", action="append", type=_system("pred"), metavar="FILE",
+                   help="predictions as written by 'attribution score' (.jsonl/.csv/.parquet); repeatable")
+    p.add_argument("--model", dest="systems", action="append", type=_system("model"), metavar="rules|DIR",
+                   help="run this model over the gold documents and score it; repeatable")
+    p.add_argument("--gold", metavar="UNITS.jsonl",
+                   help="another gold set: units {doc_id, start, end, label} (default: the project's eval/gold)")
+    p.add_argument("--docs", metavar="DOCS.jsonl", help="texts of that gold set: {doc_id, text}")
+    p.add_argument("--data-dir", help="shared data directory: the default gold set's texts, and the "
+                   "tracker phrases of the rules baseline (default: $ATTRIBUTION_DATA_DIR, else ../shared/data)")
+    p.add_argument("--bootstrap", type=_positive, default=DEFAULT_RESAMPLES,
+                   help=f"document-level bootstrap resamples (default: {DEFAULT_RESAMPLES})")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default: {DEFAULT_SEED})")
+    p.add_argument("--json", metavar="PATH", help="write every figure, with provenance, as JSON")
+    p.add_argument("--report", metavar="DIR", help="write report.md, confusion PNGs and error lists here")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress messages on stderr")
+    p.set_defaults(func=run_evaluate)

@@ -1,0 +1,51 @@
+"""The project's hand-labelled set: it loads through the stand-off loader and the rules baseline scores on it.
+
+Skipped where the shared data directory is absent (the texts are joined from it, never stored here).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from attribution.cli import main
+from attribution.corpora import DataMissingError, resolve_data_dir
+from attribution.labels import LABELS
+from eval.gold import DEFAULT_GOLD_DIR, load_default_gold
+
+
+@pytest.fixture(scope="module")
+def data_dir():
+    try:
+        return resolve_data_dir(None)
+    except DataMissingError:
+        pytest.skip("the shared data directory is not present")
+
+
+def test_gold_manifest_is_stand_off():
+    # The repository holds offsets and fingerprints only: no text fields.
+    for name in ("documents.jsonl", "units.jsonl"):
+        for line in (DEFAULT_GOLD_DIR / name).read_text(encoding="utf-8").splitlines():
+            assert "text" not in json.loads(line)
+
+
+def test_default_gold_loads_and_matches_its_fingerprints(data_dir):
+    gold = load_default_gold(data_dir)
+    assert gold.name == "eval/gold" and len(gold.texts) >= 10
+    content = [u for u in gold.units if u.is_content]
+    assert {u.label for u in content} == set(LABELS)
+    assert all(gold.texts[u.doc_id][u.start : u.end].strip() for u in gold.units)
+
+
+def test_rules_baseline_scores_on_the_default_gold(data_dir, tmp_path, capsys):
+    out = tmp_path / "rules.json"
+    argv = ["evaluate", "--model", "rules", "--data-dir", str(data_dir), "--bootstrap", "100", "-q", "--json", str(out)]
+    assert main(argv) == 0
+    assert "== rules (model rules) ==" in capsys.readouterr().out
+    system = json.loads(out.read_text(encoding="utf-8"))["systems"][0]
+    metrics = system["metrics"]
+    assert 0.3 < metrics["macro_f1"] <= 1.0
+    low, high = metrics["macro_f1_ci"]
+    assert low <= metrics["macro_f1"] <= high
+    assert metrics["boilerplate"]["units"] > 0 and system["missing_documents"] == []

@@ -1,0 +1,167 @@
+import csv
+import json
+
+import pytest
+
+import attribution
+from attribution.cli import main
+from attribution.labels import LABELS
+from tests.tiny_model import synthetic_records, tiny_encoder, write_jsonl
+from training.config import TrainConfig
+from training.train import train
+from training.user_data import Columns, UserDataError, read_user_file
+
+ARTICLE = ("Budget talks stall\n"
+           "Officials said the talks had stalled on Friday. The council met on Monday. "
+           "Mayor Ellen Park said the plan would cost 40 dollars. The plant employs 12 people.")
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory):
+    return tiny_encoder(tmp_path_factory.mktemp("tiny") / "encoder")
+
+
+@pytest.fixture(scope="module")
+def user_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("user")
+    return (write_jsonl(folder / "train.jsonl", synthetic_records(20, seed=1)),
+            write_jsonl(folder / "dev.jsonl", synthetic_records(5, seed=2)))
+
+
+def _config(tmp_path, base, files, **kw):
+    return TrainConfig(output_dir=str(tmp_path / "model"), base_model=str(base), dataset_dir=None,
+                       train_files=[str(files[0])], dev_files=[str(files[1])], epochs=1, batch_size=4,
+                       max_length=48, **kw)
+
+
+@pytest.mark.parametrize("design", ["window", "pair"])
+def test_train_save_load_predict_round_trip(tmp_path, tiny_base, user_files, design):
+    config = _config(tmp_path, tiny_base, user_files, design=design, save_dtype="float32", max_train_examples=40)
+    summary = train(config, log=lambda m: None)
+    assert summary["history"][0]["steps"] >= 2
+    out = tmp_path / "model"
+    for name in ("config.json", "model.safetensors", "attribution_config.json", "training_config.json",
+                 "metrics.json", "README.md", "tokenizer.json"):
+        assert (out / name).exists(), name
+    assert not (out / "checkpoints").exists()
+    saved = json.loads((out / "config.json").read_text())
+    assert TrainConfig.load(out / "training_config.json") == config
+    first = attribution.load(out).analyze(ARTICLE)
+    second = attribution.load(out).analyze(ARTICLE)
+    assert [s.label for s in first.sentences] == [s.label for s in second.sentences]
+    for a, b in zip(first.sentences, second.sentences, strict=True):
+        assert a.probs == pytest.approx(b.probs, abs=1e-6)
+        assert set(a.probs) == set(LABELS)
+    if design == "window":
+        assert saved["id2label"]["0"] == "SENT-direct_fact"
+    else:
+        assert [saved["id2label"][str(i)] for i in range(3)] == list(LABELS)
+
+
+def test_half_precision_weights_keep_the_labels(tmp_path, tiny_base, user_files):
+    for name, dtype in (("a", "float32"), ("b", "float16")):
+        train(_config(tmp_path / name, tiny_base, user_files, save_dtype=dtype, max_train_examples=30),
+              log=lambda m: None)
+    full = attribution.load(tmp_path / "a" / "model").analyze(ARTICLE)
+    half = attribution.load(tmp_path / "b" / "model").analyze(ARTICLE)
+    assert (tmp_path / "b" / "model" / "model.safetensors").stat().st_size < (
+        tmp_path / "a" / "model" / "model.safetensors").stat().st_size
+    assert [s.label for s in full.sentences] == [s.label for s in half.sentences]
+
+
+def test_retrain_from_user_csv_with_mapped_columns_via_cli(tmp_path, tiny_base):
+    rows = synthetic_records(8, seed=3)
+    path = tmp_path / "mine.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["article", "position", "sentence", "voice"])
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({"article": r["doc_id"], "position": r["sent_idx"], "sentence": r["text"],
+                             "voice": r["label"]})
+    out = tmp_path / "csvmodel"
+    code = main(["train", "--train", str(path), "--out", str(out), "--base-model", str(tiny_base), "--epochs", "1",
+                 "--batch-size", "4", "--max-length", "48", "--doc-id-column", "article", "--order-column",
+                 "position", "--text-column", "sentence", "--label-column", "voice"])
+    assert code == 0
+    continued = tmp_path / "continued"
+    assert main(["train", "--train", str(path), "--out", str(continued), "--init-from", str(out), "--epochs", "1",
+                 "--batch-size", "4", "--max-length", "48", "--doc-id-column", "article", "--order-column",
+                 "position", "--text-column", "sentence", "--label-column", "voice"]) == 0
+    assert json.loads((continued / "training_config.json").read_text())["init_from"] == str(out)
+
+
+def test_whole_article_records_are_read(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"doc_id": "x", "sentences": [
+        {"text": "The council met.", "label": "direct_fact"}, {"text": "Critics said no.", "label":
+                                                              "anonymous_source_quote"}]}])
+    records = read_user_file(path)
+    assert [(r["doc_id"], r["sent_idx"], r["label"]) for r in records] == [
+        ("x", 0, "direct_fact"), ("x", 1, "anonymous_source_quote")]
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "message"),
+    [
+        ('{"doc_id": "a", "sent_idx": 0, "text": "Hi.", "label": "opinion"}\n', ".jsonl", "unknown label 'opinion'"),
+        ("", ".jsonl", "no records"),
+        ('{"doc_id": "a", "text": "Hi.", "label": "direct_fact"}\n', ".jsonl", "missing column(s) sent_idx"),
+        ("doc_id,sent_idx,text\n", ".csv", "no records"),
+        ("doc_id,sent_idx,text\na,0,Hi.\n", ".csv", "missing column(s) label"),
+        ('{"doc_id": "a", "sent_idx": "first", "text": "Hi.", "label": "direct_fact"}\n', ".jsonl", "integer"),
+        ("not json\n", ".jsonl", "invalid JSON"),
+        ("a\tb\n", ".tsv", "unsupported file type"),
+    ],
+)
+def test_bad_training_files_give_clear_errors(tmp_path, content, suffix, message):
+    path = tmp_path / f"bad{suffix}"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(UserDataError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_user_file(path, Columns())
+
+
+def test_bad_training_file_via_cli_is_exit_2(tmp_path, capsys):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"doc_id": "a", "sent_idx": 0, "text": "Hi.", "label": "nope"}\n', encoding="utf-8")
+    assert main(["train", "--train", str(path), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown label 'nope'" in err and "bad.jsonl:1" in err
+
+
+@pytest.mark.parametrize("bad", [{"design": "cnn"}, {"overlap": 0}, {"max_length": 4}, {"class_weighting": "x"},
+                                 {"dataset_dir": None}])
+def test_config_is_validated(bad):
+    with pytest.raises(ValueError, match="invalid training config"):
+        TrainConfig(**{"base_model": "x", **bad})
+
+
+def test_config_json_round_trip_and_unknown_keys(tmp_path):
+    config = TrainConfig(base_model="x", epochs=3, stages=[["train"], ["spec"]])
+    config.save(tmp_path / "c.json")
+    assert TrainConfig.load(tmp_path / "c.json") == config
+    (tmp_path / "d.json").write_text('{"epochs": 1, "colour": "red"}')
+    with pytest.raises(ValueError, match="unknown training config keys: colour"):
+        TrainConfig.load(tmp_path / "d.json")
+
+
+@pytest.mark.slow
+def test_real_encoder_fine_tune_beats_majority_class(tmp_path):
+    """One real fine-tune of the shipped all-MiniLM-L6-v2 on a small project-written sample."""
+    from collections import Counter
+
+    train_rows, held_out = synthetic_records(40, seed=11), synthetic_records(10, seed=12)
+    files = (write_jsonl(tmp_path / "t.jsonl", train_rows), write_jsonl(tmp_path / "d.jsonl", held_out))
+    config = TrainConfig(output_dir=str(tmp_path / "real"), dataset_dir=None, train_files=[str(files[0])],
+                         dev_files=[str(files[1])], epochs=5, batch_size=4, max_length=96, learning_rate=1e-4)
+    train(config, log=lambda m: None)
+    analyzer = attribution.load(tmp_path / "real")
+    from itertools import groupby
+
+    correct = total = 0
+    for _, group in groupby(held_out, key=lambda r: r["doc_id"]):
+        rows = list(group)
+        result = analyzer.analyze("\n".join(r["text"] for r in rows))
+        assert len(result.sentences) == len(rows)
+        correct += sum(s.label == r["label"] for s, r in zip(result.sentences, rows, strict=True))
+        total += len(rows)
+    majority = Counter(r["label"] for r in held_out).most_common(1)[0][1] / total
+    assert correct / total > majority + 0.2

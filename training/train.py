@@ -1,0 +1,247 @@
+"""Fine-tune the windowed classifier (or the per-sentence pair baseline) with ``transformers.Trainer``.
+
+Model selection is on dev macro-F1 over the three sentence labels; the rare
+``anonymous_source_quote`` class is up-weighted in the loss; runs are seeded.
+The result is a self-contained model directory (see :mod:`training.save`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from attribution.labels import LABELS
+from attribution.model.tags import ALL_TAGS, ID2TAG, IGNORE, SENTENCE_IDS, TAG2ID, sentence_tag_id
+from training.config import TrainConfig
+from training.features import Record, group_articles, pair_features, window_features
+from training.user_data import DEFAULT_COLUMNS, Columns, read_user_files
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def load_records(
+    config: TrainConfig, columns: Columns = DEFAULT_COLUMNS
+) -> tuple[dict[str, list[Record]], list[Record]]:
+    """Training records per stage name and the dev records, from a prepared dataset or user files."""
+    if config.train_files:
+        train = read_user_files(config.train_files, columns)
+        dev = read_user_files(config.dev_files, columns) if config.dev_files else []
+        return {"user": train}, dev
+    from datasets import load_from_disk
+
+    if not config.dataset_dir or not Path(config.dataset_dir).exists():
+        raise FileNotFoundError(
+            f"prepared dataset {config.dataset_dir!r} not found: run `attribution prepare-data --out DIR` first"
+        )
+    data = load_from_disk(config.dataset_dir)
+    names = sorted({s for stage in (config.stages or [config.train_splits]) for s in stage})
+    missing = [n for n in [*names, config.dev_split] if n not in data]
+    if missing:
+        raise ValueError(f"split(s) {missing} not in {config.dataset_dir} (has: {', '.join(data)})")
+    return {n: list(data[n]) for n in names}, list(data[config.dev_split])
+
+
+def _cap(records: list[Record], limit: int | None, seed: int) -> list[Record]:
+    """Keep whole articles, chosen at random with ``seed``, until ``limit`` sentences."""
+    if limit is None or len(records) <= limit:
+        return records
+    articles = group_articles(records)
+    rng = np.random.default_rng(seed)
+    kept: list[Record] = []
+    for i in rng.permutation(len(articles)):
+        if len(kept) >= limit:
+            break
+        kept.extend(articles[i])
+    return kept
+
+
+def class_weights(labels: Sequence[str], scheme: str) -> dict[str, float]:
+    """Loss weight per sentence label: none, inverse or square-root inverse frequency (mean 1)."""
+    counts = Counter(labels)
+    if scheme == "none" or not counts:
+        return {label: 1.0 for label in LABELS}
+    power = 1.0 if scheme == "inverse" else 0.5
+    raw = {label: (len(labels) / max(counts.get(label, 0), 1)) ** power for label in LABELS}
+    mean = sum(raw.values()) / len(raw)
+    return {label: w / mean for label, w in raw.items()}
+
+
+def _loss_weights(config: TrainConfig, weights: dict[str, float]) -> torch.Tensor:
+    if config.design == "pair":
+        return torch.tensor([weights[label] for label in LABELS], dtype=torch.float)
+    vector = torch.full((len(ALL_TAGS),), config.span_loss_weight, dtype=torch.float)
+    for label in LABELS:
+        vector[sentence_tag_id(label)] = weights[label]
+    return vector
+
+
+def _make_trainer_class():
+    from transformers import Trainer
+
+    class WeightedTrainer(Trainer):
+        """A Trainer whose cross-entropy weighs classes (and span tags against sentence labels)."""
+
+        loss_weights: torch.Tensor | None = None
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            labels = inputs.pop("labels")
+            outputs = model(**inputs)
+            logits = outputs.logits
+            loss_fn = torch.nn.CrossEntropyLoss(weight=self.loss_weights.to(logits.device), ignore_index=IGNORE)
+            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1))
+            return (loss, outputs) if return_outputs else loss
+
+    return WeightedTrainer
+
+
+def sentence_metrics(gold: Sequence[int], pred: Sequence[int]) -> dict[str, float]:
+    """Macro-F1 and per-label F1 over the three sentence labels (indices into LABELS)."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    labels = list(range(len(LABELS)))
+    per = f1_score(gold, pred, labels=labels, average=None, zero_division=0)
+    out = {"macro_f1": float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)),
+           "accuracy": float(accuracy_score(gold, pred))}
+    out.update({f"f1_{label}": float(f) for label, f in zip(LABELS, per, strict=True)})
+    return out
+
+
+def _metrics_fn(design: str):
+    sentence_ids = np.array(SENTENCE_IDS)
+
+    def compute(eval_pred) -> dict[str, float]:
+        predictions, labels = eval_pred.predictions, eval_pred.label_ids
+        if design == "pair":
+            return sentence_metrics(labels.tolist(), predictions.tolist())
+        mask = np.isin(labels, sentence_ids)
+        gold = [SENTENCE_IDS.index(x) for x in labels[mask].tolist()]
+        return sentence_metrics(gold, predictions[mask].tolist())
+
+    return compute
+
+
+def _preprocess_logits(design: str):
+    sentence_ids = torch.tensor(SENTENCE_IDS)
+
+    def reduce(logits, labels):
+        if design == "pair":
+            return logits.argmax(dim=-1)
+        return logits[..., sentence_ids].argmax(dim=-1)  # index into LABELS at every position
+
+    return reduce
+
+
+def _load_model(config: TrainConfig):
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer
+
+    source = config.init_from or config.base_model
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    if config.design == "pair":
+        model = AutoModelForSequenceClassification.from_pretrained(
+            source, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+            label2id={label: i for i, label in enumerate(LABELS)}, dtype=torch.float32)
+    else:
+        model = AutoModelForTokenClassification.from_pretrained(
+            source, num_labels=len(ALL_TAGS), id2label=ID2TAG, label2id=TAG2ID, dtype=torch.float32)
+    return model, tokenizer
+
+
+def _features(config: TrainConfig, records: list[Record], tokenizer) -> list[dict]:
+    articles = group_articles(records)
+    if config.design == "pair":
+        return pair_features(articles, tokenizer, min(config.max_length, 128))
+    return window_features(articles, tokenizer, config.max_length, config.overlap)
+
+
+def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) -> dict[str, Any]:
+    """Run the configured training and save the model directory; return its metrics and timings."""
+    from datasets import Dataset
+    from transformers import DataCollatorForTokenClassification, DataCollatorWithPadding, TrainingArguments, set_seed
+
+    from training.save import save_model
+
+    started = time.perf_counter()
+    set_seed(config.seed)
+    stage_records, dev_records = load_records(config, columns)
+    stages = [["user"]] if config.train_files else (config.stages or [config.train_splits])
+    dev_records = _cap(dev_records, config.max_dev_examples, config.seed)
+    model, tokenizer = _load_model(config)
+    collator = (DataCollatorWithPadding(tokenizer) if config.design == "pair"
+                else DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE))
+    dev_features = _features(config, dev_records, tokenizer) if dev_records else []
+    history = []
+    trainer = None
+    all_labels: list[str] = []
+    for n, stage in enumerate(stages):
+        records = [r for name in stage for r in stage_records[name]]
+        records = _cap(records, config.max_train_examples, config.seed)
+        if not records:
+            raise ValueError(f"stage {stage} has no training records")
+        labels = [r["label"] for r in records]
+        all_labels.extend(labels)
+        weights = class_weights(labels, config.class_weighting)
+        features = _features(config, records, tokenizer)
+        log(f"stage {n + 1}/{len(stages)} {'+'.join(stage)}: {len(records)} sentences, {len(features)} inputs, "
+            f"label counts {dict(Counter(labels))}, weights { {k: round(v, 2) for k, v in weights.items()} }")
+        out = Path(config.output_dir) / "checkpoints" / f"stage{n + 1}"
+        strategy = "steps" if config.eval_steps else "epoch"
+        args = TrainingArguments(
+            output_dir=str(out),
+            learning_rate=config.learning_rate,
+            num_train_epochs=config.epochs,
+            per_device_train_batch_size=config.batch_size,
+            per_device_eval_batch_size=config.batch_size * 2,
+            weight_decay=config.weight_decay,
+            warmup_steps=config.warmup_ratio,  # transformers 5: a float below 1 is a ratio of the steps
+            seed=config.seed,
+            data_seed=config.seed,
+            eval_strategy=strategy if dev_features else "no",
+            save_strategy=strategy if dev_features else "no",
+            eval_steps=config.eval_steps,
+            save_steps=config.eval_steps,
+            load_best_model_at_end=bool(dev_features),
+            metric_for_best_model="macro_f1",
+            greater_is_better=True,
+            save_total_limit=1,
+            save_only_model=True,
+            logging_steps=10,
+            report_to="none",
+            use_cpu=not torch.cuda.is_available(),
+            disable_tqdm=not sys.stderr.isatty(),
+            dataloader_num_workers=0,
+        )
+        trainer = _make_trainer_class()(
+            model=model,
+            args=args,
+            train_dataset=Dataset.from_list(features),
+            eval_dataset=Dataset.from_list(dev_features) if dev_features else None,
+            data_collator=collator,
+            processing_class=tokenizer,
+            compute_metrics=_metrics_fn(config.design),
+            preprocess_logits_for_metrics=_preprocess_logits(config.design),
+        )
+        trainer.loss_weights = _loss_weights(config, weights)
+        result = trainer.train()
+        stage_log = {"stage": stage, "sentences": len(records), "inputs": len(features),
+                     "train_loss": result.training_loss, "steps": result.global_step}
+        if dev_features:
+            stage_log["dev"] = trainer.evaluate()
+            log(f"stage {n + 1} dev: macro-F1 {stage_log['dev']['eval_macro_f1']:.3f}")
+        history.append(stage_log)
+        model = trainer.model
+    elapsed = time.perf_counter() - started
+    summary = {"history": history, "train_seconds": round(elapsed, 1), "train_label_counts": dict(Counter(all_labels)),
+               "dev_sentences": len(dev_records)}
+    save_model(model, tokenizer, config, summary)
+    shutil.rmtree(Path(config.output_dir) / "checkpoints", ignore_errors=True)  # the best model is saved above
+    log(f"saved {config.design} model to {config.output_dir} ({elapsed / 60:.1f} min)")
+    return summary

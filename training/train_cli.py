@@ -1,0 +1,60 @@
+"""``attribution train``: fine-tune from a config file, with flags overriding its fields."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from training.config import TrainConfig
+from training.user_data import Columns, UserDataError
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Train a model (window or pair design) and write its model directory with a model card."""
+    from training.train import train
+
+    values = TrainConfig.load(args.config).to_dict() if args.config else {}
+    overrides = {
+        "output_dir": args.out, "design": args.design, "dataset_dir": args.dataset, "init_from": args.init_from,
+        "epochs": args.epochs, "learning_rate": args.learning_rate, "batch_size": args.batch_size,
+        "max_length": args.max_length, "overlap": args.overlap, "seed": args.seed,
+        "class_weighting": args.class_weighting, "max_train_examples": args.max_train_examples,
+        "max_dev_examples": args.max_dev_examples, "base_model": args.base_model,
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if args.train:
+        values["train_files"] = args.train
+        values["dev_files"] = args.dev or []
+    if args.stages:
+        values["stages"] = [stage.split("+") for stage in args.stages.split(",")]
+    config = TrainConfig.from_dict(values)
+    columns = Columns(args.doc_id_column, args.order_column, args.text_column, args.label_column)
+    try:
+        train(config, columns=columns, log=lambda m: print(m, file=sys.stderr, flush=True))
+    except UserDataError as exc:
+        print(f"attribution train: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("train", help="fine-tune a model", description=run_train.__doc__)
+    p.add_argument("--config", help="training config JSON (fields of training.config.TrainConfig)")
+    p.add_argument("--out", help="model directory to write")
+    p.add_argument("--design", choices=("window", "pair"))
+    p.add_argument("--dataset", help="prepared DatasetDict from `attribution prepare-data` (default data/prepared)")
+    p.add_argument("--stages", help="training splits per stage, e.g. 'train,spec' (two stages) or 'train+spec'")
+    p.add_argument("--train", nargs="+", help="your own labelled JSONL/CSV files (instead of a prepared dataset)")
+    p.add_argument("--dev", nargs="+", help="your own dev files for model selection")
+    p.add_argument("--init-from", help="continue from a saved model directory (e.g. the default model)")
+    p.add_argument("--base-model", help="encoder directory (default: the packaged all-MiniLM-L6-v2)")
+    p.add_argument("--doc-id-column", default="doc_id")
+    p.add_argument("--order-column", default="sent_idx", help="column giving each sentence's order in its article")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--label-column", default="label")
+    for flag, kind in (("--epochs", float), ("--learning-rate", float), ("--batch-size", int), ("--max-length", int),
+                       ("--overlap", int), ("--seed", int), ("--max-train-examples", int),
+                       ("--max-dev-examples", int)):
+        p.add_argument(flag, type=kind)
+    p.add_argument("--class-weighting", choices=("none", "inverse", "sqrt_inverse"))
+    p.set_defaults(func=run_train)
