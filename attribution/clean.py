@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from attribution.cleaning_rules import LINE_RULES, MIN_DUPLICATE_CHARS, LineRule
+from attribution.cleaning_rules import FIELD_PREFIX, LINE_RULES, MIN_DUPLICATE_CHARS, MIN_HEADLINE_CHARS, LineRule
 
 _NORMALISE = re.compile(r"[\W_]+", re.UNICODE)
 PREVIEW_CHARS = 160
@@ -71,7 +71,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _normalise(line: str) -> str:
-    return _NORMALISE.sub(" ", line.casefold()).strip()
+    return _NORMALISE.sub(" ", FIELD_PREFIX.sub("", line).casefold()).strip()
 
 
 def _preview(text: str) -> str:
@@ -99,7 +99,7 @@ def clean(text: str, rules: tuple[LineRule, ...] = LINE_RULES) -> CleanResult:
             result.removed.append(Removal(start, end, rule_name, reason, _preview(line)))
             i += 1
             continue
-        rule = next((r for r in rules if r.matches(line, i)), None)
+        rule = next((r for r in rules if r.matches(line, i, headline_seen=bool(result.content))), None)
         if rule is not None:
             if rule.scope == "rest":
                 for s, e in lines[i:]:
@@ -111,7 +111,8 @@ def clean(text: str, rules: tuple[LineRule, ...] = LINE_RULES) -> CleanResult:
             i += 1
             continue
         key = _normalise(line)
-        if len(key) >= MIN_DUPLICATE_CHARS and key in seen:
+        repeats_headline = bool(result.content) and seen.get(key) == result.content[0][0]
+        if key in seen and (len(key) >= MIN_DUPLICATE_CHARS or (repeats_headline and len(key) >= MIN_HEADLINE_CHARS)):
             reason = f"duplicate of the paragraph at offset {seen[key]}"
             result.removed.append(Removal(start, end, "duplicate", reason, _preview(line)))
         else:

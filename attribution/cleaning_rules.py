@@ -27,9 +27,12 @@ class LineRule:
     scope: Scope = "line"
     max_len: int = 400
     first_line_only: bool = False
+    after_headline_only: bool = False  # never the first content line (the headline)
 
-    def matches(self, line: str, line_no: int) -> bool:
+    def matches(self, line: str, line_no: int, headline_seen: bool = True) -> bool:
         if self.first_line_only and line_no != 0:
+            return False
+        if self.after_headline_only and not headline_seen:
             return False
         stripped = line.strip()
         return len(stripped) <= self.max_len and bool(self.pattern.search(stripped))
@@ -108,6 +111,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "newsletter",
         _rx(r"\b(sign up|subscribe|register)\b.{0,60}\b(newsletter|podcast|alerts?|briefing)\b"
+            r"|^get (daily|weekly|breaking|the latest) (news |email )?(updates|alerts|news)\b"
             r"|\bget (the latest|our).{0,60}\b(in|to) your inbox\b|^(subscribe|sign up)( now| today| here)?[.!]?$"),
         "newsletter or subscription promo",
         max_len=250,
@@ -126,6 +130,52 @@ LINE_RULES: tuple[LineRule, ...] = (
         max_len=120,
     ),
     LineRule(
+        "header_field",
+        _rx(r"^(date|publisher|author|authors|url|source|published|updated|posted|last modified|section)\s*:\s*\S"),
+        "page header field (date, publisher, author, URL)",
+        max_len=300,
+    ),
+    LineRule(
+        "section_label",
+        _rx(r"^(abstract|full text|summary|transcript|\((start|end) of (document|article)\))[.:]?$|^[=_*~#-]{3,}$"),
+        "section label or separator line",
+    ),
+    LineRule(
+        "dateline",
+        _rx(r"^((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+            r"[a-z]*\.?\s+\d{1,2},?\s+\d{4}(,?\s+\d{1,2}:\d{2}.*)?$|^\d{4}-\d{2}-\d{2}([ t]\d{1,2}:\d{2}.*)?$"
+            r"|^(updated|published|posted)\b.{0,40}\d{4}.{0,20}$"),
+        "stand-alone date or timestamp",
+    ),
+    LineRule(
+        "author_bio",
+        _rx(r"^more (about|from|by) [A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}$"
+            r"|^a version of this article appears in print\b"),
+        "author bio or print-edition note",
+        max_len=300,
+    ),
+    LineRule(
+        "donation_appeal",
+        _rx(r"\b(please (give|donate)( today)?|donate (now|today)|support (our|independent|local) journalism"
+            r"|rely on (the )?(financial )?support (from|of) (readers|people) like you"
+            r"|is your source for\b.{0,60}\bjournalism)\b"),
+        "donation or membership appeal",
+        max_len=250,
+    ),
+    LineRule(
+        "nav_menu",
+        re.compile(r"^[^|.!?]{1,40}(\s\|\s[^|.!?]{1,40}){2,}$"),
+        "navigation menu",
+        max_len=200,
+    ),
+    LineRule(
+        "crosshead",
+        # Case-sensitive: one to four words, capitalised, no closing punctuation, after the headline.
+        re.compile(r"^[A-Z][\w'’-]*(\s+[\w'’-]+){0,3}$"),
+        "short crosshead (section sub-heading)",
+        after_headline_only=True,
+    ),
+    LineRule(
         "related_links",
         _rx(r"^(related( articles| stories| coverage| content)?|read more|see also|more from [\w ]+"
             r"|recommended( for you)?)\s*:?(\s.{0,100})?$"),
@@ -137,3 +187,9 @@ LINE_RULES: tuple[LineRule, ...] = (
 #: Paragraphs shorter than this (after normalising) are never removed as duplicates:
 #: short lines ("Advertisement", "—", a dateline) repeat legitimately.
 MIN_DUPLICATE_CHARS = 40
+#: A repeat of the headline (a page's header block then its body) is removed from this length on.
+MIN_HEADLINE_CHARS = 12
+
+#: Prefixes of a page's header block ("Headline: ..."); stripped before comparing paragraphs, so the
+#: body's copy of the headline is recognised as a duplicate.
+FIELD_PREFIX = re.compile(r"^(headline|title|subtitle|subhead|dek)\s*:\s*", re.IGNORECASE)

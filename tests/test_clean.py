@@ -89,3 +89,33 @@ def test_menafn_page_gives_headline_plus_13_unique_sentences(menafn_page):
         assert text[s.start : s.end] == s.text
         for banned in ("Sorry", "Error!", "Disclaimer", "MENAFN provides", "Comments", "2025-04-29"):
             assert banned not in s.text
+
+
+def test_header_block_fields_sections_dates_and_appeals_are_removed():
+    page = _page(
+        "Headline: Budget passes after long night",
+        "Date: 2026-03-01",
+        "Publisher: Example Ledger",
+        "Budget passes after long night",  # the body's copy of the headline
+        "ABSTRACT.",
+        "=====",
+        "March 1, 2026",
+        *BODY,
+        "Funding for schools",  # a crosshead
+        "The schools will hire 200 teachers next year, the district said.",
+        "Home | World | Politics | Opinion",
+        "More about Jane Doe",
+        "Please give today.",
+        "Get daily updates from Example Ledger!",
+    )
+    result = clean(page)
+    kept = [page[s:e] for s, e in result.content]
+    assert kept == ["Headline: Budget passes after long night", *BODY,
+                    "The schools will hire 200 teachers next year, the district said."]
+    assert [r.rule for r in result.removed] == [
+        "header_field", "header_field", "duplicate", "section_label", "section_label", "dateline", "crosshead",
+        "nav_menu", "author_bio", "donation_appeal", "newsletter"]
+
+
+def test_short_first_line_is_the_headline_not_a_crosshead():
+    assert _kept(_page("Talks stall", BODY[0])) == ["Talks stall", BODY[0]]
