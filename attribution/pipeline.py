@@ -132,6 +132,10 @@ def load(
     if not settings_path.is_file():
         raise FileNotFoundError(f"model {name!r} not found: use 'rules' or a model directory from attribution train")
     design = json.loads(settings_path.read_text(encoding="utf-8")).get("design", "window")
+    if design == "tfidf":
+        from attribution.model.tfidf import TfidfClassifier
+
+        return Analyzer(TfidfClassifier.from_pretrained(path), batch_size)
     if design == "pair":
         from attribution.model.pair import PairClassifier
 

@@ -165,3 +165,17 @@ def test_real_encoder_fine_tune_beats_majority_class(tmp_path):
         total += len(rows)
     majority = Counter(r["label"] for r in held_out).most_common(1)[0][1] / total
     assert correct / total > majority + 0.2
+
+
+def test_tfidf_baseline_round_trip_without_pickle(tmp_path):
+    from training.baselines import train_tfidf
+
+    out = train_tfidf(synthetic_records(40, seed=5), tmp_path / "tfidf")
+    assert not list(out.glob("*.pkl")) and json.loads((out / "baseline.json").read_text())["classes"] == list(LABELS)
+    analyzer = attribution.load(out)
+    held_out = synthetic_records(6, seed=6)
+    result = analyzer.analyze("\n".join(r["text"] for r in held_out))
+    accuracy = sum(s.label == r["label"] for s, r in zip(result.sentences, held_out, strict=True)) / len(held_out)
+    assert accuracy > 0.8
+    again = attribution.load(out).analyze("\n".join(r["text"] for r in held_out))
+    assert [s.probs for s in again.sentences] == [s.probs for s in result.sentences]

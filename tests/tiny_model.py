@@ -6,12 +6,13 @@ import json
 import random
 from pathlib import Path
 
-FACTS = ["The council met on {d}.", "Rain fell across the region on {d}.", "The plant employs {n} people.",
-         "Shares rose {n} percent on {d}.", "The bridge opened in {n}."]
+FACTS = ["The council met on {d} for {n} minutes.", "Rain fell across the region on {d}.",
+         "The plant employs {n} people.", "Shares rose {n} percent on {d}.", "The bridge opened in {n}."]
 NAMED = ["Mayor Ellen Park said the plan would cost {n} dollars.", "The company said sales rose {n} percent.",
          "Governor Lee told reporters the vote was on {d}.", "According to the agency, {n} homes lost power."]
-ANON = ["Officials said the talks had stalled on {d}.", "People familiar with the matter said {n} jobs would go.",
-        "A senior aide, speaking anonymously, said the deal was close.", "Sources said {n} staff had quit."]
+ANON = ["Officials said talks on {n} contracts had stalled on {d}.",
+        "People familiar with the matter said {n} jobs would go.",
+        "A senior aide, speaking anonymously, said {n} seats were close.", "Sources said {n} staff had quit."]
 POOLS = {"direct_fact": FACTS, "reported_claim": NAMED, "anonymous_source_quote": ANON}
 
 
@@ -32,11 +33,16 @@ def tiny_encoder(path: Path) -> Path:
 def synthetic_records(n_docs: int, seed: int, per_doc: int = 6) -> list[dict]:
     """Project-written sentences from templates, labelled by construction."""
     rng = random.Random(seed)
-    rows = []
+    rows: list[dict] = []
+    seen: set[str] = set()
     for doc in range(n_docs):
         for i in range(per_doc):
             label = rng.choice(list(POOLS))
-            text = rng.choice(POOLS[label]).format(d=rng.choice(["Monday", "Friday", "May 3"]), n=rng.randint(2, 900))
+            text = ""
+            while not text or text in seen:  # the cleaner would drop a repeated line
+                text = rng.choice(POOLS[label]).format(d=rng.choice(["Monday", "Friday", "May 3"]),
+                                                       n=rng.randint(2, 900))
+            seen.add(text)
             rows.append({"doc_id": f"s{seed}-d{doc}", "sent_idx": i, "text": text, "label": label})
     return rows
 

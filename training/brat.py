@@ -99,7 +99,7 @@ def parse_brat(content: str) -> BratDocument:
                 args[role] = target
             events.append(Event(ident, trigger_type, trigger, args))
         elif ident.startswith("#"):
-            notes.append(rest)
+            notes.append(rest.rstrip("\n"))
     return BratDocument(spans, events, notes)
 
 

@@ -128,7 +128,7 @@ def _preceding_np(text: str, start: int, entities: list[tuple[int, int, str]]) -
         return ""
     last = chunks[-1]
     if len(chunks) > 1 and re.match(r"^(a|an|the|his|her|their|its)\s+[a-z]", last):
-        # "Matt Duss, the president of the Foundation, who ..." → "Matt Duss"
+        # "Jane Roe, the president of the group, who ..." → "Jane Roe"
         previous = chunks[-2]
         name = re.findall(r"((?:[A-Z][\w.'’-]*\s?){1,4})$", previous)
         if name:

@@ -110,9 +110,9 @@ def head_phrase(mention: str) -> str:
     first = parts[0]
     if len(parts) > 1 and re.match(r"^(another|a|an|one)\b", first, re.IGNORECASE) and \
             re.fullmatch(r"(?:[A-Z][\w.'’-]*\s?){1,4}", parts[1]):
-        # "another user, Roland Z" → the name given in apposition
+        # "another user, Sam Lee" → the name given in apposition
         return parts[1]
-    # "Amy Pope, deputy homeland security advisor" → the name; "officials, including X" → "officials"
+    # "Jane Roe, deputy security adviser" → the name; "officials, including X" → "officials"
     return first
 
 
@@ -177,7 +177,7 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
     possessor = words[idx - 1] if idx > 0 else ""
     if number == "singular" and idx > 0 and any(w.endswith(("'s", "’s")) for w in words[:idx]) and \
             first not in {"a", "an", "one", "another"} | QUANTIFIERS:
-        # "Obama's former campaign strategist", "the company's chief executive": one identifiable person
+        # "the senator's former campaign strategist", "the company's chief executive": one identifiable person
         return MentionType(NAMED, head, f"possessive role: an identified person ({possessor})", number)
     if low_head in ANON_HEADS and low_head not in {"republicans", "democrats", "independents"}:
         after = words[idx + 1 : idx + 3]

@@ -1,0 +1,147 @@
+"""Throughput benchmark: score a fixed article set end to end with each system, in one run.
+
+Each system runs in its own subprocess (so peak RSS is its own) over the same
+articles: by default 300 BBC News articles from the data directory, else
+articles generated from the project's examples. Prints articles/s,
+sentences/s, tokens/s (encoder tokens of the default model's tokenizer) and
+peak RSS, plus the encoder's pure forward-pass throughput on the same windows,
+so the pipeline's overhead over model compute is visible.
+
+    python bench/throughput.py [--model DIR] [--articles 300] [--data-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_MODEL_DIR = REPO / "attribution" / "models" / "default"
+
+
+def load_articles(n: int, data_dir: str | None) -> tuple[list[str], str]:
+    from attribution.corpora import DataMissingError, resolve_data_dir
+
+    try:
+        path = resolve_data_dir(data_dir) / "bbc_news" / "bbc_news_articles.jsonl.gz"
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            texts = [json.loads(line)["text"] for _, line in zip(range(n), handle, strict=False)]
+        return texts, f"{len(texts)} BBC News articles from {path.parent}"
+    except (DataMissingError, FileNotFoundError):
+        base = [p.read_text(encoding="utf-8") for p in sorted((REPO / "examples" / "articles").glob("*.txt"))]
+        texts = [f"Edition {i}.\n" + base[i % len(base)] for i in range(n)]
+        return texts, f"{n} articles generated from examples/articles"
+
+
+def run_system(system: str, model: str, quantize: str | None, n: int, data_dir: str | None) -> dict:
+    """Score the article set with one system (inside this process) and measure it."""
+    import attribution
+
+    texts, _ = load_articles(n, data_dir)
+    analyzer = attribution.load(model, quantize=quantize)
+    started = time.perf_counter()
+    sentences = 0
+    lengths = []
+    for result in analyzer.analyze_many(texts):
+        sentences += len(result.sentences)
+        lengths.extend(len(s.text) for s in result.sentences)
+    elapsed = time.perf_counter() - started
+    out = {"system": system, "articles": len(texts), "sentences": sentences, "seconds": elapsed,
+           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    clf = analyzer.classifier
+    if hasattr(clf, "_windows"):  # windowed model: count tokens and time the bare encoder on the same windows
+        from attribution.clean import clean
+        from attribution.segment import segment
+
+        articles = [segment(t, clean(t).content) for t in texts]
+        windows, _ = clf._windows(articles)
+        out["tokens"] = sum(len(w.input_ids) for w in windows)
+        started = time.perf_counter()
+        clf._forward(windows)
+        out["forward_seconds"] = time.perf_counter() - started
+    return out
+
+
+def run_pair_base_size(n: int, data_dir: str | None) -> dict:
+    """The per-sentence pair design with a base-size (110M) random-weight BERT, timed on the same sentences."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    from attribution.clean import clean
+    from attribution.model.classifier import set_threads
+    from attribution.segment import segment
+    from training.config import default_base_model
+
+    set_threads()
+    texts, _ = load_articles(n, data_dir)
+    tokenizer = AutoTokenizer.from_pretrained(default_base_model())
+    model = BertForSequenceClassification(BertConfig(num_labels=3)).eval()  # bert-base shape, random weights
+    pairs = []
+    for text in texts:
+        previous = ""
+        for s in segment(text, clean(text).content):
+            pairs.append((previous, s.text))
+            previous = s.text
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for b in range(0, len(order), 32):
+            batch = [pairs[i] for i in order[b : b + 32]]
+            enc = tokenizer([p[0] for p in batch], [p[1] for p in batch], padding=True, truncation="only_first",
+                            max_length=128, return_tensors="pt")
+            model(**enc)
+    elapsed = time.perf_counter() - started
+    return {"system": "pair design, base-size (110M) encoder", "articles": len(texts), "sentences": len(pairs),
+            "seconds": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=str(DEFAULT_MODEL_DIR), help="windowed model directory")
+    parser.add_argument("--pair-model", help="a pair-design model directory to time as well")
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--skip-base-size", action="store_true", help="skip the 110M pair-design timing")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        system, model, quantize = json.loads(args.worker)
+        if system == "pair-base":
+            result = run_pair_base_size(args.articles, args.data_dir)
+        else:
+            result = run_system(system, model, quantize, args.articles, args.data_dir)
+        print(json.dumps(result))
+        return
+    _, described = load_articles(args.articles, args.data_dir)
+    print(f"articles: {described}; {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
+    systems = [("rules", "rules", None)]
+    if Path(args.model).is_dir():
+        systems += [("default model fp32", args.model, None), ("default model int8", args.model, "int8")]
+    if args.pair_model:
+        systems.append(("pair model (MiniLM) fp32", args.pair_model, None))
+    if not args.skip_base_size:
+        systems.append(("pair-base", "", None))
+    header = f"{'system':40} {'art/s':>8} {'sent/s':>8} {'tok/s':>9} {'fwd tok/s':>10} {'overhead':>9} {'RSS MB':>7}"
+    print(header)
+    for system in systems:
+        command = [sys.executable, __file__, "--worker", json.dumps(system), "--articles", str(args.articles)]
+        if args.data_dir:
+            command += ["--data-dir", args.data_dir]
+        done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        tok_s = f"{r['tokens'] / r['seconds']:9.0f}" if "tokens" in r else f"{'-':>9}"
+        fwd = f"{r['tokens'] / r['forward_seconds']:10.0f}" if "forward_seconds" in r else f"{'-':>10}"
+        overhead = f"{r['seconds'] / r['forward_seconds'] - 1:9.0%}" if "forward_seconds" in r else f"{'-':>9}"
+        print(f"{r['system']:40} {r['articles'] / r['seconds']:8.1f} {r['sentences'] / r['seconds']:8.1f} {tok_s} "
+              f"{fwd} {overhead} {r['peak_rss_mb']:7.0f}")
+
+
+if __name__ == "__main__":
+    main()
