@@ -11,13 +11,13 @@ Two on-disk forms are read (both documented in ``eval/gold/README.md``):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from attribution.corpora import load_text, resolve_data_dir, text_fingerprint
+from attribution.jsonl import iter_json_objects
 from attribution.labels import BOILERPLATE, LABELS
 from eval.errors import EvaluationInputError
 
@@ -63,19 +63,7 @@ class GoldSet:
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for each non-blank line of a JSONL file; bad JSON names the line."""
-    if not path.is_file():
-        raise EvaluationInputError(f"{path}: file not found")
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvaluationInputError(f"{path}:{line_no}: not valid JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise EvaluationInputError(f"{path}:{line_no}: expected a JSON object")
-            yield line_no, record
+    return iter_json_objects(path, EvaluationInputError)
 
 
 def _span(record: Mapping[str, Any], name: str, text: str, unit: Span, where: str) -> Span | None:

@@ -108,7 +108,7 @@ def test_whole_article_records_are_read(tmp_path):
         ("doc_id,sent_idx,text\n", ".csv", "no records"),
         ("doc_id,sent_idx,text\na,0,Hi.\n", ".csv", "missing column(s) label"),
         ('{"doc_id": "a", "sent_idx": "first", "text": "Hi.", "label": "direct_fact"}\n', ".jsonl", "integer"),
-        ("not json\n", ".jsonl", "invalid JSON"),
+        ("not json\n", ".jsonl", "not valid JSON"),
         ("a\tb\n", ".tsv", "unsupported file type"),
     ],
 )

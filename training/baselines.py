@@ -39,3 +39,25 @@ def train_tfidf(records: list[Record], out_dir: str | Path, seed: int = 13, c: f
     settings = {"design": "tfidf", "versions": library_versions()}
     (out / ATTRIBUTION_CONFIG).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m training.baselines --dataset data/prepared --splits train spec --out runs/tfidf``"""
+    import argparse
+
+    from datasets import load_from_disk
+
+    parser = argparse.ArgumentParser(description="Train the TF-IDF + logistic-regression baseline.")
+    parser.add_argument("--dataset", default="data/prepared")
+    parser.add_argument("--splits", nargs="+", default=["train", "spec"])
+    parser.add_argument("--out", default="runs/tfidf")
+    args = parser.parse_args(argv)
+    data = load_from_disk(args.dataset)
+    records = [r for split in args.splits for r in data[split]]
+    out = train_tfidf(records, args.out)
+    print(f"TF-IDF baseline on {len(records)} sentences ({'+'.join(args.splits)}) written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

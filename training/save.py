@@ -64,12 +64,16 @@ def _table(block: dict[str, Any] | None) -> list[str]:
         return ["(not measured)"]
     lines = ["| system | label | precision | recall | F1 | support |", "|---|---|---|---|---|---|"]
     for system, figures in block.items():
+        if system.startswith("_"):
+            continue
         for label, row in figures.get("per_label", {}).items():
             lines.append(f"| {system} | {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | "
                          f"{row['support']} |")
         extra = f" (95% CI {figures['macro_f1_ci'][0]:.3f}–{figures['macro_f1_ci'][1]:.3f})" if figures.get(
             "macro_f1_ci") else ""
         lines.append(f"| {system} | **macro-F1** | | | **{figures['macro_f1']:.3f}**{extra} | |")
+        if figures.get("sentences_per_second"):
+            lines.append(f"| {system} | speed | | | {figures['sentences_per_second']:.0f} sentences/s | |")
     return lines
 
 

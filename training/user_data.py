@@ -10,11 +10,11 @@ problem (missing file or column, empty file, unknown label) is a
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from attribution.jsonl import iter_json_objects
 from attribution.labels import LABELS
 
 
@@ -43,19 +43,7 @@ def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return [(n, row) for n, row in enumerate(csv.DictReader(handle), start=2)]
     if suffix in (".jsonl", ".json"):
-        rows = []
-        with path.open(encoding="utf-8") as handle:
-            for n, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise UserDataError(f"{path}:{n}: invalid JSON ({exc.msg})") from exc
-                if not isinstance(row, dict):
-                    raise UserDataError(f"{path}:{n}: expected a JSON object")
-                rows.append((n, row))
-        return rows
+        return list(iter_json_objects(path, UserDataError))
     raise UserDataError(f"{path}: unsupported file type {suffix!r}; use .jsonl or .csv")
 
 

@@ -1,0 +1,120 @@
+"""Measure a saved model beside the baselines and write the numbers into its metrics and model card.
+
+Dev: the prepared dataset's dev split, sentence by sentence as the converter
+segmented it (each article's sentences in order, so the windowed model sees
+its context). Gold: the project's hand-labelled set, scored by the evaluator
+(`eval`) from the raw corpus text, cleaning included, with bootstrap intervals.
+
+    python -m training.model_report MODEL_DIR [--dataset data/prepared] [--baseline rules --baseline DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from attribution.labels import LABELS
+from attribution.segment import Sentence
+from training.features import Record, group_articles
+from training.save import write_model_card
+
+
+def _articles(records: list[Record]) -> list[tuple[str, list[Sentence]]]:
+    """Rebuild each dev article as text plus sentences (joined by newlines, offsets into that text)."""
+    articles = []
+    for article in group_articles(records):
+        sentences, cursor = [], 0
+        for i, record in enumerate(article):
+            sentences.append(Sentence(i, cursor, cursor + len(record["text"]), record["text"]))
+            cursor += len(record["text"]) + 1
+        articles.append(("\n".join(r["text"] for r in article), sentences))
+    return articles
+
+
+def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str, Any]:
+    """Per-label precision / recall / F1 and macro-F1 on dev records, with the sentences/s it ran at."""
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+    import attribution
+
+    classifier = attribution.load(model).classifier
+    articles = _articles(records)
+    gold = [r["label"] for article in group_articles(records) for r in article]
+    started = time.perf_counter()
+    predicted = []
+    for b in range(0, len(articles), batch):
+        for article in classifier.predict_articles(articles[b : b + batch]):
+            predicted.extend(p.label for p in article)
+    elapsed = time.perf_counter() - started
+    p, r, f, s = precision_recall_fscore_support(gold, predicted, labels=list(LABELS), zero_division=0)
+    return {
+        "per_label": {label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
+                              "support": int(s[i])} for i, label in enumerate(LABELS)},
+        "macro_f1": float(f1_score(gold, predicted, labels=list(LABELS), average="macro", zero_division=0)),
+        "sentences": len(gold),
+        "sentences_per_second": len(gold) / elapsed if elapsed else None,
+    }
+
+
+def gold_metrics(models: dict[str, str], data_dir: str | None = None) -> dict[str, Any]:
+    """Every system on the hand-labelled evaluation set, through the evaluator (paired against the first)."""
+    from eval.evaluate import evaluate
+    from eval.gold import load_default_gold
+    from eval.predictions import run_model
+
+    gold = load_default_gold(data_dir)
+    report = evaluate(gold, [run_model(gold, path, data_dir) for path in models.values()])
+    out = {}
+    for name, system in zip(models, report["systems"], strict=True):
+        m = system["metrics"]
+        out[name] = {"per_label": {k: {x: v[x] for x in ("precision", "recall", "f1", "support")}
+                                   for k, v in m["per_label"].items()},
+                     "macro_f1": m["macro_f1"], "macro_f1_ci": m.get("macro_f1_ci"),
+                     "anonymous_share_mae": m["anonymous_share"]["mae"],
+                     "source_overlap_f1": m["source_match"]["overlap_f1"],
+                     "boilerplate_leak_rate": m["boilerplate"]["leak_rate"]}
+    out["_comparisons"] = report.get("comparisons", [])
+    return out
+
+
+def report(model_dir: str, dataset: str | None, baselines: list[str], data_dir: str | None = None,
+           max_dev: int | None = None) -> dict[str, Any]:
+    model_dir = str(model_dir)
+    systems = {"this model": model_dir, **{Path(b).name if b != "rules" else "rules": b for b in baselines}}
+    metrics_path = Path(model_dir) / "metrics.json"
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+    if dataset:
+        from datasets import load_from_disk
+
+        from training.train import _cap
+
+        records = _cap(list(load_from_disk(dataset)["dev"]), max_dev, seed=13)
+        metrics["dev"] = {name: dev_metrics(path, records) for name, path in systems.items()}
+    metrics["gold"] = gold_metrics(systems, data_dir)
+    metrics_path.write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
+    write_model_card(model_dir)
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model_dir")
+    parser.add_argument("--dataset", default="data/prepared")
+    parser.add_argument("--baseline", action="append", default=[], help="'rules' or a model directory (repeat)")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--max-dev", type=int)
+    args = parser.parse_args(argv)
+    metrics = report(args.model_dir, args.dataset, args.baseline, args.data_dir, args.max_dev)
+    for block in ("dev", "gold"):
+        for name, figures in metrics.get(block, {}).items():
+            if not name.startswith("_"):
+                f1s = " ".join(f"{k[:4]}={v['f1']:.3f}" for k, v in figures["per_label"].items())
+                print(f"{block:4} {name:28} macro-F1 {figures['macro_f1']:.3f}  {f1s}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
