@@ -28,7 +28,7 @@ def _progress(message: str, quiet: bool) -> None:
 
 def run_score(args: argparse.Namespace) -> int:
     """Score articles from files, directories or tables; write sentence and article records."""
-    analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size)
+    analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize)
     documents = iter_documents(args.paths, id_column=args.id_column, text_column=args.text_column)
     ok = failed = sentences = 0
     started = time.perf_counter()
@@ -67,7 +67,10 @@ def run_score(args: argparse.Namespace) -> int:
 def _add_score(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("score", help="label every sentence of articles", description=run_score.__doc__)
     p.add_argument("paths", nargs="+", help=".txt files, directories (recursive), .jsonl/.csv/.parquet tables")
-    p.add_argument("--model", default=None, help=f"'rules' or a model directory (default: {DEFAULT_MODEL})")
+    p.add_argument("--model", default=None,
+                   help=f"'{DEFAULT_MODEL}' (the shipped model, the default), 'rules' or a model directory")
+    p.add_argument("--quantize", choices=("none", "int8"), default="none",
+                   help="dynamic int8 quantization of a trained model's Linear layers (default: none)")
     p.add_argument("--output", "-o", help="sentence records file (default: stdout)")
     p.add_argument("--articles", help="also write one record per article here")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from the file suffix, else jsonl)")

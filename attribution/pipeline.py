@@ -15,8 +15,10 @@ from attribution.profile import build_profile
 from attribution.results import ArticleResult, Prediction, SentenceResult
 from attribution.segment import Sentence, segment
 
-#: The model ``load()`` uses when none is named. The rules baseline until a trained model ships.
-DEFAULT_MODEL = "rules"
+#: The model ``load()`` and ``attribution score`` use when none is named: the fine-tuned model shipped
+#: inside the package (half-precision safetensors, see its README.md model card).
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
+DEFAULT_MODEL = "default"
 
 ArticleInput = str | Mapping[str, Any] | Document
 
@@ -116,13 +118,19 @@ def load(
     batch_size: int = 32,
     quantize: str | None = None,
 ) -> Analyzer:
-    """An analyzer for ``model``: ``None`` for the default, ``"rules"`` for the baseline, or a model directory.
+    """An analyzer for ``model``: ``None`` or ``"default"`` for the shipped model, ``"rules"`` for the
+    baseline, or a model directory.
 
     ``data_dir`` (optional) lets the rules baseline add the anonymous-source
     tracker's phrases from the shared data; ``quantize="int8"`` runs a trained
     model with dynamic int8 quantization.
     """
     name = str(model) if model is not None else DEFAULT_MODEL
+    if name == DEFAULT_MODEL:
+        if not (DEFAULT_MODEL_DIR / "attribution_config.json").is_file():
+            raise FileNotFoundError(f"the default model is missing from {DEFAULT_MODEL_DIR}: reinstall the package, "
+                                    "or use model 'rules' or a model directory")
+        name = str(DEFAULT_MODEL_DIR)
     if name == "rules":
         from attribution.classify.rules import RulesClassifier
 

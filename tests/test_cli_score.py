@@ -13,7 +13,8 @@ def _read_jsonl(path):
 
 def test_score_directory_writes_sentences_and_articles(tmp_path, examples_dir, capsys):
     out, arts = tmp_path / "s.jsonl", tmp_path / "a.jsonl"
-    assert main(["score", str(examples_dir / "articles"), "-o", str(out), "--articles", str(arts)]) == 0
+    assert main(["score", "--model", "rules", str(examples_dir / "articles"), "-o", str(out),
+                 "--articles", str(arts)]) == 0
     sentences, articles = _read_jsonl(out), _read_jsonl(arts)
     assert {a["doc_id"] for a in articles} == {"harbor_bridge", "scraped_clinic"}
     texts = {p.stem: p.read_text(encoding="utf-8") for p in (examples_dir / "articles").glob("*.txt")}
@@ -33,7 +34,7 @@ def test_score_directory_writes_sentences_and_articles(tmp_path, examples_dir, c
 
 def test_score_jsonl_with_bad_row_reports_error_and_goes_on(tmp_path, examples_dir, capsys):
     arts = tmp_path / "a.jsonl"
-    assert main(["score", str(examples_dir / "articles.jsonl"), "-o", str(tmp_path / "s.jsonl"),
+    assert main(["score", "--model", "rules", str(examples_dir / "articles.jsonl"), "-o", str(tmp_path / "s.jsonl"),
                  "--articles", str(arts)]) == 0
     articles = {a["doc_id"]: a for a in _read_jsonl(arts)}
     assert articles["empty-row"]["status"] == "error" and "empty" in articles["empty-row"]["error"]
@@ -47,7 +48,7 @@ def test_score_csv_with_mapped_columns_to_csv_and_parquet(tmp_path):
     src.write_text('art,body\nA1,"The agency said it would appeal. Officials said the ruling was flawed."\n',
                    encoding="utf-8")
     out_csv, out_pq = tmp_path / "s.csv", tmp_path / "s.parquet"
-    base = ["score", str(src), "--id-column", "art", "--text-column", "body", "-q"]
+    base = ["score", "--model", "rules", str(src), "--id-column", "art", "--text-column", "body", "-q"]
     assert main([*base, "-o", str(out_csv)]) == 0
     assert main([*base, "-o", str(out_pq), "--articles", str(tmp_path / "a.parquet")]) == 0
     header = out_csv.read_text(encoding="utf-8").splitlines()[0].split(",")
@@ -60,10 +61,10 @@ def test_score_csv_with_mapped_columns_to_csv_and_parquet(tmp_path):
 def test_score_stdout_and_missing_path(tmp_path, capsys):
     src = tmp_path / "x.txt"
     src.write_text("Analysts said demand was weak.", encoding="utf-8")
-    assert main(["score", str(src), "-q"]) == 0
+    assert main(["score", "--model", "rules", str(src), "-q"]) == 0
     (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert record["label"] == "anonymous_source_quote"
-    assert main(["score", str(tmp_path / "missing.txt")]) == 2
+    assert main(["score", "--model", "rules", str(tmp_path / "missing.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
 
 
@@ -76,7 +77,7 @@ def test_unknown_model_is_a_clear_error(tmp_path, capsys):
 
 def test_menafn_page_end_to_end(menafn_page, tmp_path):
     out = tmp_path / "s.jsonl"
-    assert main(["score", str(menafn_page), "-o", str(out), "-q"]) == 0
+    assert main(["score", "--model", "rules", str(menafn_page), "-o", str(out), "-q"]) == 0
     records = _read_jsonl(out)
     text = menafn_page.read_text(encoding="utf-8")
     assert len(records) == 14
@@ -90,6 +91,6 @@ def test_explicit_format_overrides_suffix(tmp_path, fmt):
     src = tmp_path / "x.txt"
     src.write_text("The board said it would meet.", encoding="utf-8")
     out = tmp_path / "out.data"
-    assert main(["score", str(src), "-o", str(out), "--format", fmt, "-q"]) == 0
+    assert main(["score", "--model", "rules", str(src), "-o", str(out), "--format", fmt, "-q"]) == 0
     first = out.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("{") == (fmt == "jsonl")

@@ -124,7 +124,7 @@ def test_jsonl_output_of_score_is_accepted_as_is(tmp_path, gold_files, capsys):
     articles = _write_jsonl(tmp_path / "articles.jsonl",
                             [{"id": doc_id, "text": "\n".join(sentences)} for doc_id, sentences in DOCS.items()])
     predictions = tmp_path / "scored.jsonl"
-    assert main(["score", str(articles), "-o", str(predictions), "-q"]) == 0
+    assert main(["score", "--model", "rules", str(articles), "-o", str(predictions), "-q"]) == 0
     assert main(["evaluate", "--gold", str(units), "--docs", str(docs), "--pred", str(predictions),
                  "--bootstrap", "20"]) == 0
     assert "== scored (file" in capsys.readouterr().out

@@ -179,3 +179,22 @@ def test_tfidf_baseline_round_trip_without_pickle(tmp_path):
     assert accuracy > 0.8
     again = attribution.load(out).analyze("\n".join(r["text"] for r in held_out))
     assert [s.probs for s in again.sentences] == [s.probs for s in result.sentences]
+
+
+def test_model_report_writes_dev_figures_into_metrics_and_card(tmp_path, tiny_base, user_files):
+    from training.model_report import dev_metrics
+    from training.save import write_model_card
+
+    config = _config(tmp_path, tiny_base, user_files, max_train_examples=30)
+    train(config, log=lambda m: None)
+    records = synthetic_records(4, seed=9)
+    figures = dev_metrics(str(tmp_path / "model"), records)
+    assert sum(v["support"] for v in figures["per_label"].values()) == len(records) == figures["sentences"]
+    rules = dev_metrics("rules", records)
+    assert rules["macro_f1"] > 0.5  # the templates use the cues the rules know
+    metrics_path = tmp_path / "model" / "metrics.json"
+    metrics = json.loads(metrics_path.read_text())
+    metrics["dev"] = {"this model": figures, "rules": rules}
+    metrics_path.write_text(json.dumps(metrics))
+    card = write_model_card(tmp_path / "model").read_text()
+    assert "| rules | **macro-F1** |" in card and f"{rules['macro_f1']:.3f}" in card
