@@ -94,7 +94,7 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
     with torch.inference_mode():
         for b in range(0, len(order), 32):
             batch = [pairs[i] for i in order[b : b + 32]]
-            enc = tokenizer([p[0] for p in batch], [p[1] for p in batch], padding=True, truncation="only_first",
+            enc = tokenizer([p[0] for p in batch], [p[1] for p in batch], padding=True, truncation="longest_first",
                             max_length=128, return_tensors="pt")
             model(**enc)
     elapsed = time.perf_counter() - started

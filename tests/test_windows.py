@@ -68,3 +68,18 @@ def test_window_features_label_markers_and_ignore_context(tmp_path):
     assert len(marked) == len(article)  # context markers are ignored, own markers labelled once
     assert [ID2TAG[m] for m in marked] == ["SENT-" + r["label"] for r in article]
     assert all(f["labels"][0] == IGNORE and f["labels"][-1] == IGNORE for f in features)
+
+
+def test_pair_features_truncate_a_long_first_sentence_without_context():
+    from transformers import AutoTokenizer
+
+    from training.config import default_base_model
+    from training.features import pair_features
+
+    tokenizer = AutoTokenizer.from_pretrained(default_base_model())
+    long_text = " ".join(["The committee reviewed the budget line by line"] * 40) + "."
+    article = [{"text": long_text, "label": "direct_fact"}, {"text": "Officials said so.", "label":
+                                                             "anonymous_source_quote"}]
+    features = pair_features([article], tokenizer, max_length=64)
+    assert [len(f["input_ids"]) <= 64 for f in features] == [True, True]
+    assert [f["labels"] for f in features] == [0, 2]

@@ -72,6 +72,6 @@ def pair_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: i
             seconds.append(record["text"])
             labels.append(LABEL2ID[record["label"]])
             previous = record["text"]
-    encoded = tokenizer(firsts, seconds, truncation="only_first", max_length=max_length)
+    encoded = tokenizer(firsts, seconds, truncation="longest_first", max_length=max_length)
     return [{"input_ids": ids, "attention_mask": mask, "labels": label}
             for ids, mask, label in zip(encoded["input_ids"], encoded["attention_mask"], labels, strict=True)]

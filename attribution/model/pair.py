@@ -59,7 +59,7 @@ class PairClassifier:
         for b in range(0, len(order), self.batch_size):
             batch = order[b : b + self.batch_size]
             encoded = self.tokenizer([pairs[i][0] for i in batch], [pairs[i][1] for i in batch], padding=True,
-                                     truncation="only_first", max_length=self.max_length, return_tensors="pt")
+                                     truncation="longest_first", max_length=self.max_length, return_tensors="pt")
             out = torch.softmax(self.model(**encoded).logits.float(), dim=-1).tolist()
             for i, row in zip(batch, out, strict=True):
                 probs[i] = row
