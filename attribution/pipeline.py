@@ -51,19 +51,11 @@ class Analyzer:
             yield from self._analyze_batch(batch)
 
     def _analyze_batch(self, documents: list[Document]) -> list[ArticleResult]:
-        prepared: list[tuple[Document, dict[str, Any], list[Sentence]] | ArticleResult] = []
-        for doc in documents:
-            prepared.append(_prepare(doc))
+        """Clean and segment each document, classify the batch in one call, assemble results in input order."""
+        prepared = [_prepare(doc) for doc in documents]
         todo = [p for p in prepared if not isinstance(p, ArticleResult)]
-        predictions = self.classifier.predict_articles([(doc.text, sents) for doc, _, sents in todo])
-        by_id = {id(p): preds for p, preds in zip(todo, predictions, strict=True)}
-        results = []
-        for item in prepared:
-            if isinstance(item, ArticleResult):
-                results.append(item)
-            else:
-                results.append(_assemble(*item, by_id[id(item)]))
-        return results
+        predictions = iter(self.classifier.predict_articles([(doc.text, sents) for doc, _, sents in todo]))
+        return [item if isinstance(item, ArticleResult) else _assemble(*item, next(predictions)) for item in prepared]
 
 
 def _as_document(item: ArticleInput, n: int, text_key: str, id_key: str) -> Document:

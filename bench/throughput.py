@@ -109,6 +109,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--data-dir")
     parser.add_argument("--skip-base-size", action="store_true", help="skip the 110M pair-design timing")
+    parser.add_argument("--base-size-articles", type=int, default=50,
+                        help="articles for the (slow) 110M pair-design timing; its rates are per sentence")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -131,7 +133,8 @@ def main() -> None:
     header = f"{'system':40} {'art/s':>8} {'sent/s':>8} {'tok/s':>9} {'fwd tok/s':>10} {'overhead':>9} {'RSS MB':>7}"
     print(header)
     for system in systems:
-        command = [sys.executable, __file__, "--worker", json.dumps(system), "--articles", str(args.articles)]
+        n = args.base_size_articles if system[0] == "pair-base" else args.articles
+        command = [sys.executable, __file__, "--worker", json.dumps(system), "--articles", str(n)]
         if args.data_dir:
             command += ["--data-dir", args.data_dir]
         done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)

@@ -127,6 +127,7 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         *_table(metrics.get("gold")),
         "",
+        *(["## Recipes and choices", "", *metrics["notes"], ""] if metrics.get("notes") else []),
         "## Intended use and limits",
         "",
         "Research on sourcing in English news (shares of anonymous sourcing, who is quoted). Trained on US political "
