@@ -35,7 +35,7 @@ def load_gold(args: argparse.Namespace) -> GoldSet:
 def load_systems(args: argparse.Namespace, gold: GoldSet) -> list[Predictions]:
     """Read every ``--pred`` and run every ``--model``, in the order given on the command line."""
     if not args.systems:
-        raise EvaluationInputError("nothing to score: give --pred FILE and/or --model rules|DIR")
+        raise EvaluationInputError("nothing to score: give --pred FILE and/or --model rules|default|DIR")
     data_dir = args.data_dir
     if data_dir is None and not args.gold:
         from attribution.corpora import resolve_data_dir
@@ -84,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description=run_evaluate.__doc__)
     p.add_argument("--pred", dest="systems", action="append", type=_system("pred"), metavar="FILE",
                    help="predictions as written by 'attribution score' (.jsonl/.csv/.parquet); repeatable")
-    p.add_argument("--model", dest="systems", action="append", type=_system("model"), metavar="rules|DIR",
+    p.add_argument("--model", dest="systems", action="append", type=_system("model"), metavar="rules|default|DIR",
                    help="run this model over the gold documents and score it; repeatable")
     p.add_argument("--gold", metavar="UNITS.jsonl",
                    help="another gold set: units {doc_id, start, end, label} (default: the project's eval/gold)")
