@@ -198,3 +198,12 @@ def test_model_report_writes_dev_figures_into_metrics_and_card(tmp_path, tiny_ba
     metrics_path.write_text(json.dumps(metrics))
     card = write_model_card(tmp_path / "model").read_text()
     assert "| rules | **macro-F1** |" in card and f"{rules['macro_f1']:.3f}" in card
+
+
+def test_readme_example_training_file_reads():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "training" / "examples" / "my_labels.jsonl"
+    records = read_user_file(path)
+    assert {r["label"] for r in records} == set(LABELS)
+    assert [r["sent_idx"] for r in records if r["doc_id"] == "ledger-01"] == [0, 1, 2, 3]
