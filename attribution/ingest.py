@@ -101,10 +101,15 @@ def _row_documents(
     for n, row in enumerate(rows, start=1):
         raw_id = row.get(id_column)
         doc_id = str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{n}"
-        meta = {k: v for k, v in row.items() if k not in (id_column, text_column) and _is_scalar(v)}
+        meta = {k: v for k, v in row.items() if k not in (id_column, text_column, "__error__") and _is_scalar(v)}
         meta["path"] = str(source)
         meta["row"] = n
-        yield make_document(doc_id, row.get(text_column), meta)
+        if "__error__" in row:  # a JSONL line that could not be read
+            yield Document(doc_id, "", meta, error=row["__error__"])
+        elif text_column not in row:
+            yield Document(doc_id, "", meta, error=f"no text: row has no {text_column!r} field")
+        else:
+            yield make_document(doc_id, row[text_column], meta)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -168,13 +173,7 @@ def read_table(path: Path, id_column: str = "id", text_column: str = "text") -> 
             yield Document(path.stem, "", {"path": str(path)}, error=error)
             return
         rows = _jsonl_rows(path) if path.suffix == ".jsonl" else _arrow_rows(path)
-        for doc in _row_documents(rows, path, id_column, text_column):
-            row_error = doc.metadata.pop("__error__", None)
-            if row_error:
-                doc.error, doc.text = row_error, ""
-            elif doc.error and text_column not in doc.metadata and doc.error.startswith("no text"):
-                doc.error = f"no text: row has no {text_column!r} field"
-            yield doc
+        yield from _row_documents(rows, path, id_column, text_column)
     except (OSError, ValueError) as exc:  # unreadable or malformed table as a whole
         yield Document(path.stem, "", {"path": str(path)}, error=f"unreadable table: {exc}")
 

@@ -11,6 +11,7 @@ from typing import Any
 from attribution.classify import Classifier
 from attribution.clean import clean
 from attribution.ingest import Document, make_document
+from attribution.model import MODEL_CONFIG_FILE
 from attribution.profile import build_profile
 from attribution.results import ArticleResult, Prediction, SentenceResult
 from attribution.segment import Sentence, segment
@@ -117,9 +118,11 @@ def load(
     tracker's phrases from the shared data; ``quantize="int8"`` runs a trained
     model with dynamic int8 quantization.
     """
+    if quantize not in (None, "none", "fp32", "int8"):
+        raise ValueError(f"unknown quantization {quantize!r}; use int8 or none")
     name = str(model) if model is not None else DEFAULT_MODEL
     if name == DEFAULT_MODEL:
-        if not (DEFAULT_MODEL_DIR / "attribution_config.json").is_file():
+        if not (DEFAULT_MODEL_DIR / MODEL_CONFIG_FILE).is_file():
             raise FileNotFoundError(f"the default model is missing from {DEFAULT_MODEL_DIR}: reinstall the package, "
                                     "or use model 'rules' or a model directory")
         name = str(DEFAULT_MODEL_DIR)
@@ -128,7 +131,7 @@ def load(
 
         return Analyzer(RulesClassifier.with_tracker_phrases(data_dir), batch_size)
     path = Path(name)
-    settings_path = path / "attribution_config.json"
+    settings_path = path / MODEL_CONFIG_FILE
     if not settings_path.is_file():
         raise FileNotFoundError(f"model {name!r} not found: use 'rules' or a model directory from attribution train")
     design = json.loads(settings_path.read_text(encoding="utf-8")).get("design", "window")

@@ -22,8 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+from attribution.pipeline import DEFAULT_MODEL_DIR
+
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_MODEL_DIR = REPO / "attribution" / "models" / "default"
 
 
 def load_articles(n: int, data_dir: str | None) -> tuple[list[str], str]:

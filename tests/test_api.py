@@ -47,3 +47,10 @@ def test_results_to_dataframe_and_dataset():
     assert len(articles) == 2
     dataset = attribution.to_dataset(results)
     assert dataset.num_rows == 3 and set(LABELS) <= set(__import__("json").loads(dataset[0]["probs"]))
+
+
+def test_unknown_quantization_is_refused_for_every_model_kind():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown quantization 'int4'"):
+        attribution.load("rules", quantize="int4")

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from attribution.labels import LABELS
+from attribution.model import MODEL_CONFIG_FILE
 from attribution.model.tfidf import BASELINE_FILE, make_vectorizer, pairs
 from training.features import Record, group_articles
-from training.save import ATTRIBUTION_CONFIG, library_versions
+from training.save import library_versions
 
 
 def train_tfidf(records: list[Record], out_dir: str | Path, seed: int = 13, c: float = 4.0) -> Path:
@@ -37,7 +38,7 @@ def train_tfidf(records: list[Record], out_dir: str | Path, seed: int = 13, c: f
     }
     (out / BASELINE_FILE).write_text(json.dumps(payload), encoding="utf-8")
     settings = {"design": "tfidf", "versions": library_versions()}
-    (out / ATTRIBUTION_CONFIG).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    (out / MODEL_CONFIG_FILE).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
     return out
 
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import torch
 
+from attribution.model import MODEL_CONFIG_FILE
 from training.config import TrainConfig
 
-ATTRIBUTION_CONFIG = "attribution_config.json"
 LIBRARIES = ("attribution", "torch", "transformers", "datasets", "scikit-learn", "tokenizers", "safetensors")
 
 
@@ -49,7 +49,7 @@ def save_model(model, tokenizer, config: TrainConfig, summary: dict[str, Any]) -
         "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": library_versions(),
     }
-    (out / ATTRIBUTION_CONFIG).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    (out / MODEL_CONFIG_FILE).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
     config.save(out / "training_config.json")
     metrics_path = out / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
@@ -81,7 +81,7 @@ def write_model_card(model_dir: str | Path) -> Path:
     """(Re)generate ``README.md`` from the directory's config, settings and metrics."""
     model_dir = Path(model_dir)
     config = json.loads((model_dir / "training_config.json").read_text())
-    settings = json.loads((model_dir / ATTRIBUTION_CONFIG).read_text())
+    settings = json.loads((model_dir / MODEL_CONFIG_FILE).read_text())
     metrics = json.loads((model_dir / "metrics.json").read_text()) if (model_dir / "metrics.json").exists() else {}
     training = metrics.get("training", {})
     history = training.get("history", [])

@@ -16,12 +16,11 @@ from pathlib import Path
 import torch
 
 from attribution.labels import LABELS
+from attribution.model import MODEL_CONFIG_FILE
 from attribution.model.tags import ID2TAG, SENTENCE_IDS, SPAN_IDS, check_label_maps
 from attribution.model.windows import SentenceTokens, Window, build_windows, tokenize_sentences
 from attribution.results import Prediction
 from attribution.segment import Sentence
-
-MODEL_CONFIG_FILE = "attribution_config.json"
 
 
 def set_threads(threads: int | None = None) -> int:
@@ -78,8 +77,6 @@ class WindowClassifier:
         model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
         if quantize == "int8":
             model = quantize_int8(model)
-        elif quantize not in (None, "none", "fp32"):
-            raise ValueError(f"unknown quantization {quantize!r}; use int8 or none")
         tokenizer = AutoTokenizer.from_pretrained(path)
         set_threads()
         return cls(model, tokenizer, settings.get("max_length", 256), settings.get("overlap", 1), batch_size,

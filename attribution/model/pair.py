@@ -14,7 +14,8 @@ from pathlib import Path
 import torch
 
 from attribution.labels import LABELS
-from attribution.model.classifier import MODEL_CONFIG_FILE, quantize_int8, set_threads
+from attribution.model import MODEL_CONFIG_FILE
+from attribution.model.classifier import quantize_int8, set_threads
 from attribution.results import Prediction
 from attribution.segment import Sentence
 

@@ -12,7 +12,7 @@ truncated to fit; its marker is kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -33,7 +33,6 @@ class Window:
     marker_positions: list[int]
     token_ranges: list[tuple[int, int]]  # [start, end) token positions of each sentence's tokens
     doc_index: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def tokenize_sentences(tokenizer, texts: Sequence[str]) -> list[SentenceTokens]:
