@@ -128,7 +128,9 @@ def test_bad_training_file_via_cli_is_exit_2(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("bad", [{"design": "cnn"}, {"overlap": 0}, {"max_length": 4}, {"class_weighting": "x"},
-                                 {"dataset_dir": None}])
+                                 {"dataset_dir": None}, {"stages": [["train"]], "stage_epochs": [1, 2]},
+                                 {"stages": [["train"], ["spec"]], "stage_epochs": [1, 0]},
+                                 {"stages": [["train"], ["spec"]], "stage_class_weighting": ["none", "x"]}])
 def test_config_is_validated(bad):
     with pytest.raises(ValueError, match="invalid training config"):
         TrainConfig(**{"base_model": "x", **bad})

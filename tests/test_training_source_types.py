@@ -29,6 +29,18 @@ from training.source_types import (
     ("A report released on Monday", NAMED),         # a document
     ("Another 19 percent", NAMED),                  # a poll result
     ("a new study", NAMED),
+    ("an inside source", ANONYMOUS),                # "inside" is an adjective here, not a preposition
+    ("a close aide to the governor", ANONYMOUS),
+    ("veteran Republicans", ANONYMOUS),             # described members, not the party
+    ("Senate Democrats", NAMED),                    # a caucus speaking as a body
+    ("Some Canadians", ANONYMOUS),                  # part of a group, unnamed
+    ("advocacy groups", ANONYMOUS),                 # unnamed organisations (rule 8)
+    ("Proponents", ANONYMOUS),                      # capitalised only because it opens the sentence
+    ("politicians and activists", ANONYMOUS),
+    ("Those close to him", ANONYMOUS),
+    ("a local user going by the handle Roe42", NAMED),       # a named account
+    ("critics, like Senators Roe and Doe", NAMED),            # a group identified by its named members
+    ("many experts, including Dr. Roe", ANONYMOUS),           # a named person beside unnamed ones
 ])
 def test_named_or_anonymous_by_head(mention, kind):
     assert classify_mention(mention).kind == kind
@@ -38,6 +50,7 @@ def test_pronouns_relatives_and_back_references_are_left_to_resolution():
     assert classify_mention("he").kind == "pronoun"
     assert classify_mention("They").number == "plural"
     assert classify_mention("who").kind == "relative"
+    assert classify_mention("We’ve").kind == "pronoun" and classify_mention("We’ve").head == "we"
     assert classify_mention("the official").kind == "back_reference"
     assert classify_mention("both men").kind == "back_reference"
 

@@ -1,9 +1,11 @@
-"""Score the converter against the hand check: ``python -m training.check PREPARED_DATASET``.
+"""Score the converter against the hand check: ``python -m training.check PREPARED_DATASET [--blind]``.
 
 ``training/checks/converter_check.jsonl`` holds stand-off hand labels (doc_id, start, end, my_label,
 note) of sentences from documents not used for training (PolNeAR dev, dev sourcing stories). This joins
 each to the label the converter gives it now and reports accuracy per converted label. A sentence the
 converter no longer emits counts as ``dropped``: right when the hand label is ``boilerplate``.
+``--blind`` scores against the second, blind labelling of the same sentences
+(``training/checks/converter_check_blind.jsonl``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections import Counter
 from pathlib import Path
 
 CHECKS = Path(__file__).parent / "checks" / "converter_check.jsonl"
+#: The second, blind check of the same sentences (``blind_label``: labelled without seeing the converter).
+BLIND_CHECKS = Path(__file__).parent / "checks" / "converter_check_blind.jsonl"
 
 
 def score(converted: dict[tuple[str, int, int], str], checks: list[dict]) -> dict:
@@ -41,10 +45,18 @@ def score(converted: dict[tuple[str, int, int], str], checks: list[dict]) -> dic
 def main(argv: list[str] | None = None) -> int:
     from datasets import load_from_disk
 
-    args = argv if argv is not None else sys.argv[1:]
+    args = list(argv if argv is not None else sys.argv[1:])
+    blind = "--blind" in args
+    args = [a for a in args if a != "--blind"]
+    if len(args) != 1:
+        print("usage: python -m training.check PREPARED_DATASET [--blind]", file=sys.stderr)
+        return 2
     dataset = load_from_disk(args[0])
     converted = {(r["doc_id"], r["start"], r["end"]): r["label"] for split in dataset for r in dataset[split]}
-    checks = [json.loads(line) for line in CHECKS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = BLIND_CHECKS if blind else CHECKS
+    checks = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if blind:  # same format as the first check: the blind label is the label to match
+        checks = [{**row, "my_label": row["blind_label"], "note": ""} for row in checks]
     result = score(converted, checks)
     print(json.dumps({k: v for k, v in result.items() if k != "errors"}, indent=1))
     for error in result["errors"]:

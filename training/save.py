@@ -111,8 +111,9 @@ def write_model_card(model_dir: str | Path) -> Path:
         f"- data: {config.get('dataset_dir') or ', '.join(config.get('train_files', []))}; stages: "
         f"{' → '.join('+'.join(h['stage']) for h in history) or 'n/a'}",
         f"- training sentences per label: {training.get('train_label_counts', {})}",
-        f"- hyperparameters: lr {config['learning_rate']}, epochs {config['epochs']}, batch {config['batch_size']}, "
-        f"seed {config['seed']}, class weighting {config['class_weighting']}, span loss weight "
+        f"- hyperparameters: lr {config['learning_rate']}, epochs {config.get('stage_epochs') or config['epochs']}, "
+        f"batch {config['batch_size']}, seed {config['seed']}, class weighting "
+        f"{config.get('stage_class_weighting') or config['class_weighting']}, span loss weight "
         f"{config['span_loss_weight']}",
         f"- wall-clock training time: {training.get('train_seconds', 'n/a')} s on {platform.processor() or 'CPU'} "
         f"({settings['versions'].get('torch')})",

@@ -34,6 +34,9 @@ EXTRA_ANONYMOUS_HEADS = frozenset({
     "everyone", "everybody", "anyone", "nobody", "somebody", "man", "woman", "men",
     "women", "guy", "participants", "respondents", "republicans", "democrats", "independents", "members",
     "staff", "staffers", "surrogates", "campaigners", "onlookers", "bystanders", "lawyers", "attorneys",
+    # unnamed plural groups of people or organisations (rule 8: "advocacy groups", "proponents of ...")
+    "groups", "organizations", "organisations", "advocates", "proponents", "rivals", "politicians", "unions",
+    "businesses", "outlets", "users",
 })
 ANON_HEADS = frozenset(ANONYMOUS_HEADS) | EXTRA_ANONYMOUS_HEADS
 
@@ -66,6 +69,7 @@ DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "hi
                          "our", "my", "your", "another", "other", "such", "some", "many", "several", "most",
                          "few", "one", "two", "three", "four", "five", "all", "both", "each", "any"})
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+INDEFINITE_QUANTIFIERS = frozenset({"some", "many", "several", "most", "few"})
 _HEAD_STOP = frozenset({"of", "for", "with", "from", "at", "in", "on", "to", "who", "whom", "which", "that",
                         "close", "familiar", "briefed", "speaking", "involved", "working", "based", "inside",
                         "within", "under", "near", "and", "or", "like", "including", "such", "among", "than",
@@ -77,6 +81,17 @@ _NAMED_ENTITY_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "MISC", "
 
 _PERSON_SUFFIX = re.compile(r"(er|ers|or|ors|ist|ists|ian|ians|ant|ants|ent|ents|man|men|woman|women|person|"
                             r"people|ee|ees|ive|ives|ary|aries|crat|crats|ic|ics)$")
+
+
+#: A social-media handle or user name identifies an account: the source is on the record (docs/labels.md).
+NAMED_ACCOUNT = re.compile(r"(?<![\w.])@\w{2,}|\b(handle|username|user name|screen name)\s+@?[A-Z]")
+#: A plural mention followed by named members in apposition ("critics, like Senators Roe and Doe").
+NAMED_MEMBERS = re.compile(r"^[^,]*\b\w+s\b,\s+(including\s+|like\s+|such as\s+|among them\s+)?"
+                           r"((Sens?|Reps?|Gov|Mr|Mrs|Ms|Dr|Senators?|Representatives?)\.?\s+)?"
+                           r"[A-Z][\w.'’-]+\s+(\w\.\s+)?[A-Z]")
+#: "those close to him", "people familiar with": unnamed people defined by their access (rule 8).
+UNNAMED_CLOSE_TO = re.compile(r"^\W*(those|people|persons?|someone|somebody|others|sources?)\s+"
+                              r"(close|familiar|briefed)\b", re.IGNORECASE)
 
 
 def is_person_noun(word: str) -> bool:
@@ -130,13 +145,20 @@ def _head(phrase: str) -> tuple[str, int]:
             start += 1
     idx = start
     for i in range(start, len(words)):
-        if lowered[i] in _HEAD_STOP and i > start:
-            break
+        if lowered[i] in _HEAD_STOP and i > start and not (
+                lowered[i] in {"inside", "close"} and i == start + 1 and lowered[start] in DETERMINERS
+                and i + 1 < len(words) and lowered[i + 1] not in _HEAD_STOP | DETERMINERS):
+            break  # but "an inside source", "a close aide": an adjective after the determiner
         participle = re.fullmatch(r"[a-z]+(ed|en)", words[i]) and lowered[i] not in ANON_HEADS | IDENTIFIED_HEADS
         if participle and i > start and lowered[i - 1] not in DETERMINERS and i + 1 < len(words):
             break  # "A report released in September" → "report"
         idx = i
     return words[idx], idx
+
+
+def _name_follows(words: list[str], idx: int) -> bool:
+    """Whether the words after a plural head continue with a name ("some members, including Jane Roe")."""
+    return any(_is_capitalised(w) for w in words[idx + 1 : idx + 3])
 
 
 def _is_capitalised(word: str) -> bool:
@@ -151,9 +173,21 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
     """
     phrase = head_phrase(mention)
     lowered = phrase.lower().strip()
-    if any(p in mention.lower() for p in ANONYMITY_PHRASES):
+    contraction = re.fullmatch(r"(\w+)['’](ve|re|m|d|ll|s)", lowered)
+    if contraction and contraction.group(1) in SINGULAR_PRONOUNS | PLURAL_PRONOUNS | SPEAKER_PRONOUNS:
+        lowered = phrase = contraction.group(1)  # "We’ve", "he's": the pronoun
+    if NAMED_ACCOUNT.search(mention):
+        return MentionType(NAMED, _head(phrase)[0], "named account (a handle identifies its author)")
+    beside_unnamed = re.match(r"^\W*(as\s+)?(many|some|several|most|other|others|a number of|numerous)\b.*"
+                              r",\s+including\b", mention, re.IGNORECASE)
+    if NAMED_MEMBERS.search(mention) and not beside_unnamed and \
+            not any(p in mention.lower() for p in ANONYMITY_PHRASES):
+        # "critics, like Senators Roe and Doe", "the top Republicans, Jane Roe and ...": docs/labels.md;
+        # "many experts, including Dr. Roe" is a named person beside unnamed ones (anonymous, rule 2)
+        return MentionType(NAMED, _head(phrase)[0], "a group identified by its named members", "plural")
+    if any(p in mention.lower() for p in ANONYMITY_PHRASES) or UNNAMED_CLOSE_TO.search(mention):
         head = _head(phrase)[0]
-        number = "plural" if head.lower().endswith("s") and head.lower() not in {"ss"} else "singular"
+        number = "plural" if head.lower().endswith("s") or head.lower() in {"those", "people"} else "singular"
         return MentionType(ANONYMOUS, head, "anonymity phrase in the mention", number)
     if lowered in SINGULAR_PRONOUNS | PLURAL_PRONOUNS | SPEAKER_PRONOUNS | {"you", "your"}:
         number = "plural" if lowered in PLURAL_PRONOUNS else "singular"
@@ -197,6 +231,9 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
         # "Democrats said" (the party) is named; "some Democrats" / "many Republicans" are unnamed members.
         if first in QUANTIFIERS or "of" in [w.lower() for w in words]:
             return MentionType(ANONYMOUS, head, "quantified members of a party", "plural")
+        if any(w.islower() and w.lower() not in DEFINITE for w in words[:idx]):
+            # "veteran Republicans", "moderate Democrats": unnamed members described, not the party itself
+            return MentionType(ANONYMOUS, head, "described members of a party", "plural")
         return MentionType(NAMED, head, "party as a whole", "plural")
     if low_head in IDENTIFIED_HEADS:
         if first in DEFINITE and len(words) <= 3 and not any(_is_capitalised(w) for w in words[1:]):
@@ -206,6 +243,9 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
         return MentionType(BACK_REFERENCE, head, "a counted set refers back", "plural")
     if low_head in QUANTIFIERS:
         return MentionType(ANONYMOUS, head, "bare quantifier", "plural")
+    if first in INDEFINITE_QUANTIFIERS and number == "plural" and idx > 0 and not _name_follows(words, idx):
+        # "some Canadians", "many Californians": an unnamed part of a group (rule 8)
+        return MentionType(ANONYMOUS, head, "quantified unnamed group", "plural")
     if entity_at_head or (_is_capitalised(head) and (idx > 0 or first not in DETERMINERS)):
         return MentionType(NAMED, head, "proper-noun head", number)
     if first in DEFINITE:

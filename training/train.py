@@ -162,6 +162,12 @@ def _features(config: TrainConfig, records: list[Record], tokenizer) -> list[dic
     return window_features(articles, tokenizer, config.max_length, config.overlap)
 
 
+def _stage_value(per_stage: list | None, config: TrainConfig, n: int, default: Any) -> Any:
+    """A per-stage setting of stage ``n`` (``stage_epochs``, ``stage_class_weighting``) when given, else the
+    config-wide ``default``; user-file training has a single stage of its own and uses the default."""
+    return per_stage[n] if per_stage and not config.train_files else default
+
+
 def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) -> dict[str, Any]:
     """Run the configured training and save the model directory; return its metrics and timings."""
     from datasets import Dataset
@@ -188,7 +194,7 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) ->
             raise ValueError(f"stage {stage} has no training records")
         labels = [r["label"] for r in records]
         all_labels.extend(labels)
-        weights = class_weights(labels, config.class_weighting)
+        weights = class_weights(labels, _stage_value(config.stage_class_weighting, config, n, config.class_weighting))
         features = _features(config, records, tokenizer)
         log(f"stage {n + 1}/{len(stages)} {'+'.join(stage)}: {len(records)} sentences, {len(features)} inputs, "
             f"label counts {dict(Counter(labels))}, weights { {k: round(v, 2) for k, v in weights.items()} }")
@@ -197,7 +203,7 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) ->
         args = TrainingArguments(
             output_dir=str(out),
             learning_rate=config.learning_rate,
-            num_train_epochs=config.epochs,
+            num_train_epochs=_stage_value(config.stage_epochs, config, n, config.epochs),
             per_device_train_batch_size=config.batch_size,
             per_device_eval_batch_size=config.batch_size * 2,
             weight_decay=config.weight_decay,

@@ -27,6 +27,8 @@ def run_train(args: argparse.Namespace) -> int:
         values["dev_files"] = args.dev or []
     if args.stages:
         values["stages"] = [stage.split("+") for stage in args.stages.split(",")]
+    if args.stage_epochs:
+        values["stage_epochs"] = [float(e) for e in args.stage_epochs.split(",")]
     config = TrainConfig.from_dict(values)
     columns = Columns(args.doc_id_column, args.order_column, args.text_column, args.label_column)
     try:
@@ -44,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--design", choices=("window", "pair"))
     p.add_argument("--dataset", help="prepared DatasetDict from `attribution prepare-data` (default data/prepared)")
     p.add_argument("--stages", help="training splits per stage, e.g. 'train,spec' (two stages) or 'train+spec'")
+    p.add_argument("--stage-epochs", help="epochs per stage, e.g. '1,2' (default: --epochs for every stage)")
     p.add_argument("--train", nargs="+", help="your own labelled JSONL/CSV files (instead of a prepared dataset)")
     p.add_argument("--dev", nargs="+", help="your own dev files for model selection")
     p.add_argument("--init-from", help="continue from a saved model directory (e.g. the default model)")

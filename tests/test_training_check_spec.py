@@ -1,0 +1,154 @@
+"""The spec check of the PolNeAR converter (``python -m training.check_spec``) on a data directory written for
+the test: two small articles with BRAT relations, labelled to the spec in stand-off files."""
+
+import json
+
+import pytest
+
+from attribution.corpora import text_fingerprint
+from training import check_spec
+from training.check_spec import convert_documents, half_of, score_halves, spec_units
+
+ARTICLE = (
+    "Bridge talks stall.\n\n"
+    "The council met on Monday. "
+    "The bridge is unsafe, a senior official said. "
+    "Mayor Jane Roe said the bridge would reopen.\n"
+)
+
+
+def _stems():
+    """Two article stems that fall in different halves (found, not assumed: the split is a hash)."""
+    found = {}
+    for i in range(100):
+        stem = f"art{i}"
+        found.setdefault(half_of(f"polnear:train/{stem}"), stem)
+        if len(found) == 2:
+            return found["dev"], found["test"]
+    raise AssertionError("no two stems in different halves")
+
+
+def _write(tmp_path, labels_by_stem, rounds=None):
+    data = tmp_path / "data"
+    root = data / "polnear" / "train"
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    documents, units = [], []
+    for stem, labels in labels_by_stem.items():
+        (root / "text" / f"{stem}.txt").write_text(ARTICLE, encoding="utf-8")
+        (root / "attributions" / f"{stem}_ann1.ann").write_text(_ann_lines(), encoding="utf-8")
+        doc_id = f"polnear:train/{stem}"
+        documents.append({"doc_id": doc_id, "corpus": "polnear",
+                          "locator": {"file": f"polnear/train/text/{stem}.txt"}, "chars": len(ARTICLE),
+                          "sha256_16": text_fingerprint(ARTICLE), **({"round": rounds[stem]} if rounds and stem
+                                                                        in rounds else {})})
+        for n, (sentence, label) in enumerate(labels):
+            start = ARTICLE.index(sentence)
+            units.append({"doc_id": doc_id, "unit_id": f"u{n}", "start": start, "end": start + len(sentence),
+                          "label": label, "source_start": None, "source_end": None, "cue_start": None,
+                          "cue_end": None})
+    (spec / "documents.jsonl").write_text("".join(json.dumps(d) + "\n" for d in documents))
+    (spec / "units.jsonl").write_text("".join(json.dumps(u) + "\n" for u in units))
+    return data, spec
+
+
+def _ann_lines():
+    def at(phrase, nth=0):
+        start = -1
+        for _ in range(nth + 1):
+            start = ARTICLE.index(phrase, start + 1)
+        return f"{start} {start + len(phrase)}\t{phrase}"
+
+    return (
+        f"T1\tContent {at('The bridge is unsafe')}\nT2\tCue {at('said')}\nT3\tSource {at('a senior official')}\n"
+        "E1\tAttribution:T2 Content:T1 Cue:T2 Source:T3\n"
+        f"T4\tContent {at('the bridge would reopen')}\nT5\tCue {at('said', 1)}\nT6\tSource {at('Mayor Jane Roe')}\n"
+        "E2\tAttribution:T5 Content:T4 Cue:T5 Source:T6\n"
+    )
+
+
+GOLD = [
+    ("Bridge talks stall.", "direct_fact"),
+    ("The council met on Monday.", "direct_fact"),
+    ("The bridge is unsafe, a senior official said.", "anonymous_source_quote"),
+    ("Mayor Jane Roe said the bridge would reopen.", "reported_claim"),
+]
+#: The same article, with two labels the converter does not give (a disagreement to score).
+DISAGREEING = [GOLD[0], ("The council met on Monday.", "reported_claim"), GOLD[2],
+               ("Mayor Jane Roe said the bridge would reopen.", "anonymous_source_quote")]
+
+
+def test_halves_are_a_deterministic_function_of_the_document():
+    assert half_of("polnear:train/x") == half_of("polnear:train/x")
+    halves = {half_of(f"polnear:train/doc{i}") for i in range(40)}
+    assert halves == {"dev", "test"}
+
+
+def test_scores_per_half_with_confusion_and_errors(tmp_path):
+    dev_stem, test_stem = _stems()
+    data, spec = _write(tmp_path, {dev_stem: GOLD, test_stem: DISAGREEING})
+    units = spec_units(spec, data)
+    assert len(units) == 8
+    converted = convert_documents(data, {u.doc_id for u in units})
+    results = score_halves(units, converted)
+    assert set(results) == {"dev", "test", "fresh", "all"} and results["fresh"].n == 0
+    dev, test, both = results["dev"], results["test"], results["all"]
+    assert (dev.correct, dev.n, dev.errors) == (4, 4, [])
+    assert (test.correct, test.n) == (2, 4)
+    assert test.confusion[("direct_fact", "reported_claim")] == 1
+    assert test.confusion[("reported_claim", "anonymous_source_quote")] == 1
+    assert test.per_converted()["reported_claim"] == (0, 1)       # precision of the converted label
+    assert test.per_spec()["anonymous_source_quote"] == (1, 2)    # recall of the spec label
+    assert (both.correct, both.n) == (6, 8)
+    record, unit = sorted(test.errors, key=lambda p: p[1].start)[0]
+    assert (record.label, unit.label, unit.doc_id) == ("direct_fact", "reported_claim", f"polnear:train/{test_stem}")
+    summary = both.to_dict()
+    assert summary["overall"] == {"correct": 6, "n": 8, "rate": 0.75}
+    assert summary["confusion_converted_to_spec"]["direct_fact -> reported_claim"] == 1
+
+
+def test_second_round_documents_form_the_fresh_group(tmp_path):
+    dev_stem, test_stem = _stems()
+    data, spec = _write(tmp_path, {dev_stem: GOLD, test_stem: DISAGREEING}, rounds={test_stem: 2})
+    rounds = check_spec.document_rounds(spec)
+    assert rounds == {f"polnear:train/{dev_stem}": 1, f"polnear:train/{test_stem}": 2}
+    units = spec_units(spec, data)
+    results = score_halves(units, convert_documents(data, {u.doc_id for u in units}), rounds=rounds)
+    assert (results["dev"].n, results["test"].n, results["fresh"].n) == (4, 0, 4)
+    assert results["fresh"].correct == 2
+
+
+def test_spec_units_the_converter_does_not_emit_are_counted_not_scored(tmp_path):
+    dev_stem, _ = _stems()
+    data, spec = _write(tmp_path, {dev_stem: GOLD + [("The council met", "direct_fact")]})
+    units = spec_units(spec, data)
+    result = score_halves(units, convert_documents(data, {u.doc_id for u in units}), ("dev",))["dev"]
+    assert set(score_halves(units, {}, ("dev",))) == {"dev"}
+    assert result.n == 4 and [u.text for u in result.unmatched] == ["The council met"]
+
+
+def test_command_line_prints_both_halves_and_lists_only_the_asked_for_errors(tmp_path, capsys):
+    dev_stem, test_stem = _stems()
+    data, spec = _write(tmp_path, {dev_stem: DISAGREEING, test_stem: DISAGREEING})
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec)]) == 0
+    out = capsys.readouterr().out
+    assert "== dev:" in out and "== test:" in out and "== all:" in out
+    assert "-- dev: 2 errors" in out and "-- test:" not in out  # the held-out half's errors stay hidden
+    assert f"polnear:train/{dev_stem}" in out and "[named source or hearsay]" in out
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--half", "test",
+                            "--errors", "test"]) == 0
+    out = capsys.readouterr().out
+    assert "== test:" in out and "== dev:" not in out and "-- test: 2 errors" in out
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--errors", "none"]) == 0
+    assert "errors (converted" not in capsys.readouterr().out
+
+
+def test_a_spec_document_without_annotations_is_an_error(tmp_path):
+    dev_stem, _ = _stems()
+    data, spec = _write(tmp_path, {dev_stem: GOLD})
+    for ann in (data / "polnear" / "train" / "attributions").glob("*.ann"):
+        ann.unlink()
+    with pytest.raises(FileNotFoundError, match=dev_stem):
+        convert_documents(data, {f"polnear:train/{dev_stem}"})

@@ -1,0 +1,214 @@
+"""Score the PolNeAR converter against the labels made to the spec: ``python -m training.check_spec``.
+
+The spec split (``training/spec_labels/``) holds PolNeAR *train* articles labelled sentence by sentence
+directly to LABELS.md, from the text alone: the annotators never saw converter output. The converter
+never labels those articles for training (spec documents are excluded from the converted splits), so
+converting them here and comparing is a blind measure of the converter.
+
+The spec-labelled PolNeAR documents of the first labelling round are split by document, deterministically
+(:func:`half_of`, a hash of the doc id), into two halves: ``dev``, whose errors may be read to improve the
+converter, and ``test``, held out: its error listing is printed only when asked for by name (``--errors
+test``/``all``). Documents of the second round (``"round": 2`` in documents.jsonl), labelled after the
+converter changes made on ``dev``, form a third held-out group, ``fresh``.
+
+A spec unit is matched to the converted sentence with exactly the same offsets; spec units the converter
+does not emit (different segmentation, dropped as page noise or annotator Discard) are counted as
+``unmatched`` and listed, not scored. Sentence text goes to the terminal only, never to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
+from training import polnear
+from training.brat import read_brat
+from training.records import SentenceRecord
+from training.spec import SPEC_DIR, load_units, read_standoff
+
+LABELS = (DIRECT_FACT, REPORTED_CLAIM, ANONYMOUS_SOURCE_QUOTE)
+HALVES = ("dev", "test", "fresh")
+_SALT = "check_spec:"
+
+
+def half_of(doc_id: str) -> str:
+    """``dev`` or ``test`` for a document: a pure function of its doc id (about half each)."""
+    bucket = int(hashlib.sha1((_SALT + doc_id).encode("utf-8")).hexdigest(), 16) % 2
+    return "dev" if bucket == 0 else "test"
+
+
+def group_of(doc_id: str, rounds: dict[str, int]) -> str:
+    """``fresh`` for a second-round document, else its half."""
+    return "fresh" if rounds.get(doc_id, 1) >= 2 else half_of(doc_id)
+
+
+def document_rounds(spec_dir: Path) -> dict[str, int]:
+    """The labelling round of each spec document (1 where not given)."""
+    standoff = read_standoff(spec_dir)
+    return {doc_id: int(doc.get("round", 1)) for doc_id, doc in (standoff.documents if standoff else {}).items()}
+
+
+def spec_units(spec_dir: Path, data_dir: Path) -> list[SentenceRecord]:
+    """The non-boilerplate spec units of PolNeAR documents, text joined from the data directory."""
+    return [u for u in load_units(spec_dir, data_dir) if u.doc_id.startswith(f"{polnear.CORPUS}:")]
+
+
+def convert_documents(data_dir: Path, doc_ids: set[str]) -> dict[tuple[str, int, int], SentenceRecord]:
+    """Convert the given PolNeAR documents with the current converter: (doc_id, start, end) → record."""
+    by_split: dict[str, set[str]] = {}
+    for doc_id in doc_ids:
+        split, _, stem = doc_id.partition(":")[2].partition("/")
+        by_split.setdefault(split, set()).add(stem)
+    converted = {}
+    for split, stems in sorted(by_split.items()):
+        entities = polnear.load_entities(data_dir, split)
+        files = {stem: (text, ann) for stem, text, ann in polnear.article_files(data_dir, split)}
+        missing = stems - set(files)
+        if missing:
+            raise FileNotFoundError(f"PolNeAR {split}: no annotation for {sorted(missing)} in {data_dir}")
+        for stem in sorted(stems):
+            text_path, ann_path = files[stem]
+            records = polnear.convert_article(
+                text_path.read_text(encoding="utf-8"), read_brat(ann_path), entities.get(stem, []),
+                doc_id=f"{polnear.CORPUS}:{split}/{stem}", ann_file=ann_path.relative_to(data_dir).as_posix())
+            for record in records:
+                converted[(record.doc_id, record.start, record.end)] = record
+    return converted
+
+
+@dataclass
+class Score:
+    """Scores of one half: confusion (converted, spec) → n, errors and unmatched units."""
+
+    documents: int = 0
+    confusion: Counter = field(default_factory=Counter)
+    errors: list[tuple[SentenceRecord, SentenceRecord]] = field(default_factory=list)  # (converted, spec)
+    unmatched: list[SentenceRecord] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return sum(self.confusion.values())
+
+    @property
+    def correct(self) -> int:
+        return sum(v for (c, s), v in self.confusion.items() if c == s)
+
+    def per_converted(self) -> dict[str, tuple[int, int]]:
+        """converted label → (correct, n): the precision of each converted label."""
+        return {label: (self.confusion[(label, label)], sum(v for (c, _), v in self.confusion.items() if c == label))
+                for label in LABELS}
+
+    def per_spec(self) -> dict[str, tuple[int, int]]:
+        """spec label → (found, n): the recall of each spec label."""
+        return {label: (self.confusion[(label, label)], sum(v for (_, s), v in self.confusion.items() if s == label))
+                for label in LABELS}
+
+    def to_dict(self) -> dict:
+        def share(pair: tuple[int, int]) -> dict:
+            return {"correct": pair[0], "n": pair[1], "rate": round(pair[0] / pair[1], 4) if pair[1] else None}
+
+        return {
+            "documents": self.documents, "matched": self.n, "unmatched": len(self.unmatched),
+            "overall": share((self.correct, self.n)),
+            "accuracy_per_converted_label": {k: share(v) for k, v in self.per_converted().items()},
+            "recall_per_spec_label": {k: share(v) for k, v in self.per_spec().items()},
+            "confusion_converted_to_spec": {f"{c} -> {s}": v for (c, s), v in sorted(self.confusion.items())},
+        }
+
+
+def score(units: list[SentenceRecord], converted: dict[tuple[str, int, int], SentenceRecord]) -> Score:
+    result = Score(documents=len({u.doc_id for u in units}))
+    for unit in units:
+        record = converted.get((unit.doc_id, unit.start, unit.end))
+        if record is None:
+            result.unmatched.append(unit)
+            continue
+        result.confusion[(record.label, unit.label)] += 1
+        if record.label != unit.label:
+            result.errors.append((record, unit))
+    return result
+
+
+def score_halves(units: list[SentenceRecord], converted: dict[tuple[str, int, int], SentenceRecord],
+                 halves: tuple[str, ...] = HALVES, rounds: dict[str, int] | None = None) -> dict[str, Score]:
+    """One :class:`Score` per group in ``halves``, plus ``all`` when more than one group is asked for."""
+    rounds = rounds or {}
+    out = {half: score([u for u in units if group_of(u.doc_id, rounds) == half], converted) for half in halves}
+    if len(halves) > 1:
+        out["all"] = score([u for u in units if group_of(u.doc_id, rounds) in halves], converted)
+    return out
+
+
+def _pct(pair: tuple[int, int]) -> str:
+    return f"{pair[0]}/{pair[1]} = {pair[0] / pair[1]:.1%}" if pair[1] else "0/0"
+
+
+def format_score(name: str, result: Score) -> str:
+    short = {DIRECT_FACT: "direct", REPORTED_CLAIM: "reported", ANONYMOUS_SOURCE_QUOTE: "anonymous"}
+    lines = [f"== {name}: {result.documents} documents, {result.n} sentences matched, "
+             f"{len(result.unmatched)} spec units not emitted by the converter",
+             f"overall {_pct((result.correct, result.n))}"]
+    lines.append("accuracy per converted label: " + "; ".join(
+        f"{short[k]} {_pct(v)}" for k, v in result.per_converted().items()))
+    lines.append("recall per spec label:        " + "; ".join(
+        f"{short[k]} {_pct(v)}" for k, v in result.per_spec().items()))
+    lines.append("confusion (rows converted, columns spec):")
+    lines.append(f"{'':>12}" + "".join(f"{short[s]:>11}" for s in LABELS))
+    for c in LABELS:
+        lines.append(f"{short[c]:>12}" + "".join(f"{result.confusion[(c, s)]:>11}" for s in LABELS))
+    return "\n".join(lines)
+
+
+def format_errors(name: str, result: Score, width: int = 200) -> str:
+    lines = [f"-- {name}: {len(result.errors)} errors (converted → spec), {len(result.unmatched)} unmatched"]
+    for record, unit in sorted(result.errors, key=lambda p: (p[0].doc_id, p[0].start)):
+        text = " ".join(unit.text.split())
+        lines.append(f"{record.label:>22} → {unit.label:<22} {unit.doc_id} {unit.start}-{unit.end} "
+                     f"[{record.provenance.rule}] {record.provenance.detail}\n    {text[:width]}")
+    for unit in sorted(result.unmatched, key=lambda u: (u.doc_id, u.start)):
+        text = " ".join(unit.text.split())
+        lines.append(f"{'(not emitted)':>22}   {unit.label:<22} {unit.doc_id} {unit.start}-{unit.end}\n"
+                     f"    {text[:width]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from attribution.corpora import DATA_DIR_ENV, resolve_data_dir
+
+    parser = argparse.ArgumentParser(prog="python -m training.check_spec", description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", help=f"shared data directory (default: ${DATA_DIR_ENV}, else ../shared/data)")
+    parser.add_argument("--spec-dir", default=str(SPEC_DIR), help="stand-off spec labels (documents/units.jsonl)")
+    parser.add_argument("--half", choices=(*HALVES, "all"), default="all",
+                        help="which group to score: dev, test (round-1 halves), fresh (round 2), or all (each "
+                             "group separately, then together)")
+    parser.add_argument("--errors", choices=(*HALVES, "all", "none"), default="dev",
+                        help="whose error listing to print (default dev: the held-out groups' errors are "
+                             "listed only when asked for by name)")
+    args = parser.parse_args(argv)
+
+    data_dir = resolve_data_dir(args.data_dir)
+    units = spec_units(Path(args.spec_dir), data_dir)
+    if not units:
+        print(f"no PolNeAR spec units in {args.spec_dir}", file=sys.stderr)
+        return 1
+    halves = HALVES if args.half == "all" else (args.half,)
+    rounds = document_rounds(Path(args.spec_dir))
+    units = [u for u in units if group_of(u.doc_id, rounds) in halves]
+    converted = convert_documents(data_dir, {u.doc_id for u in units})
+    results = score_halves(units, converted, halves, rounds)
+    for name, result in results.items():
+        print(format_score(name, result))
+    listed = {"none": (), "all": HALVES}.get(args.errors, (args.errors,))
+    for half in listed:
+        if half in results:
+            print(format_errors(half, results[half]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
