@@ -2,8 +2,11 @@
 
 Ingest never drops an input. A file or row that cannot be read becomes a
 :class:`Document` with ``error`` set, so the run goes on and the article record
-says what went wrong. The text kept is the input exactly as decoded: every
-offset the pipeline reports indexes into ``Document.text``.
+says what went wrong. Every offset the pipeline reports indexes ``Document.text``:
+the input as decoded, except that mojibake is repaired (each repair reported with
+offsets before and after, see :mod:`attribution.repair`) and HTML is reduced to
+its article text (see :mod:`attribution.html_input`). Invalid UTF-8 bytes become
+U+FFFD and a warning; inputs longer than ``max_chars`` are refused per article.
 """
 
 from __future__ import annotations
@@ -15,9 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from attribution.html_input import HTML_SUFFIXES, extract_article
+from attribution.repair import repair_mojibake
+
 TEXT_SUFFIXES = (".txt",)
 TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + TABLE_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + TABLE_SUFFIXES
+#: Longest article text analysed (characters); longer inputs get an error record (``--max-chars``).
+MAX_CHARS = 2_000_000
+#: Longest HTML page read (characters) before extraction.
+MAX_HTML_CHARS = 20_000_000
 
 #: A scraper's header line, e.g. `` date 2025-04-29 403`` (leading space included).
 HEADER_LINE = re.compile(r"^[ \t]*date[ \t]+(?P<date>\d{4}-\d{2}-\d{2})(?:[ \t]+(?P<status>\d{3}))?[ \t]*$")
@@ -31,6 +41,8 @@ class Document:
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    repairs: list[dict[str, Any]] = field(default_factory=list)
 
 
 class InputError(ValueError):
@@ -49,59 +61,90 @@ def parse_header(text: str) -> dict[str, Any]:
     return meta
 
 
-def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
-    """Decode file bytes as UTF-8; return ``(text, None)`` or ``(None, error message)``."""
+def decode_bytes(data: bytes) -> tuple[str | None, str | None, list[str]]:
+    """Decode input bytes as UTF-8: ``(text, error, warnings)``.
+
+    Invalid bytes are replaced with U+FFFD and flagged, not fatal; empty and binary
+    (NUL-containing) inputs are errors.
+    """
     if not data.strip():
-        return None, "empty input: no text"
+        return None, "empty input: no text", []
     if b"\x00" in data[:8192]:
-        return None, "binary input: contains NUL bytes, not a text file"
+        return None, "binary input: contains NUL bytes, not a text file", []
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None, []
     except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        return None, f"not valid UTF-8: byte 0x{bad} at offset {exc.start} ({exc.reason})"
-    return text, None
+        text = data.decode("utf-8-sig", errors="replace")
+        bad = text.count("\ufffd")
+        warning = (f"invalid UTF-8: {bad} undecodable byte sequence{'s' if bad != 1 else ''} replaced with U+FFFD "
+                   f"(first at byte {exc.start}: 0x{data[exc.start : exc.start + 1].hex()}, {exc.reason})")
+        return text, None, [warning]
 
 
-def make_document(doc_id: str, text: Any, metadata: Mapping[str, Any] | None = None) -> Document:
-    """Build a document from a raw value, flagging missing or empty text instead of raising."""
+def make_document(doc_id: str, text: Any, metadata: Mapping[str, Any] | None = None, *, html: bool = False,
+                  max_chars: int = MAX_CHARS) -> Document:
+    """Build a document from a raw value, flagging missing, empty or oversized text instead of raising.
+
+    ``html=True`` reduces an HTML page to its article text first.
+    """
     meta = dict(metadata or {})
+    warnings: list[str] = []
     if text is None or (isinstance(text, float) and text != text):  # None or NaN from a table
         return Document(doc_id, "", meta, error="no text: the text field is missing or null")
     if isinstance(text, bytes):
-        decoded, error = decode_bytes(text)
+        decoded, error, warnings = decode_bytes(text)
         if error:
             return Document(doc_id, "", meta, error=error)
         text = decoded
     if not isinstance(text, str):
         return Document(doc_id, "", meta, error=f"no text: expected a string, got {type(text).__name__}")
     if not text.strip():
-        return Document(doc_id, text, meta, error="empty input: no text")
+        return Document(doc_id, text, meta, error="empty input: no text", warnings=warnings)
+    if html:
+        if len(text) > MAX_HTML_CHARS:
+            return Document(doc_id, "", meta, error=f"HTML too long: {len(text):,} characters "
+                            f"(limit {MAX_HTML_CHARS:,})", warnings=warnings)
+        text, html_meta = extract_article(text)
+        meta.update(html_meta)
+        meta["extracted_from"] = "html"
+        if text is None:
+            return Document(doc_id, "", meta, error="no article text found in the HTML", warnings=warnings)
+    if len(text) > max_chars:
+        return Document(doc_id, "", meta, error=f"input too long: {len(text):,} characters (limit {max_chars:,}; "
+                        "raise it with --max-chars)", warnings=warnings)
+    text, repairs = repair_mojibake(text)
+    if repairs:
+        example = repairs[0]
+        warnings.append(f"repaired mojibake in {len(repairs)} word{'s' if len(repairs) != 1 else ''} "
+                        f"(e.g. {example.before!r} → {example.after!r}); offsets index the repaired text")
     meta = {**parse_header(text), **meta}
-    return Document(doc_id, text, meta)
+    return Document(doc_id, text, meta, warnings=warnings, repairs=[r.to_dict() for r in repairs])
 
 
-def read_text_file(path: Path, doc_id: str | None = None) -> Document:
-    """Read one ``.txt`` file; unreadable, empty, binary or non-UTF-8 files become error documents."""
+def read_text_file(path: Path, doc_id: str | None = None, max_chars: int = MAX_CHARS) -> Document:
+    """Read one ``.txt`` or ``.html`` file; unreadable, empty or binary files become error documents."""
     doc_id = doc_id or path.stem
     meta = {"path": str(path)}
     try:
         data = path.read_bytes()
     except OSError as exc:
         return Document(doc_id, "", meta, error=f"unreadable file: {exc.strerror or exc}")
-    text, error = decode_bytes(data)
+    text, error, warnings = decode_bytes(data)
     if error:
         return Document(doc_id, "", meta, error=error)
-    return make_document(doc_id, text, meta)
+    doc = make_document(doc_id, text, meta, html=path.suffix.lower() in HTML_SUFFIXES, max_chars=max_chars)
+    doc.warnings[:0] = warnings
+    return doc
 
 
 def _row_documents(
-    rows: Iterable[Mapping[str, Any]], source: Path, id_column: str, text_column: str
+    rows: Iterable[Mapping[str, Any]], source: Path, id_column: str, text_column: str, html: bool, max_chars: int
 ) -> Iterator[Document]:
+    internal = (id_column, text_column, "__error__", "__warning__")
     for n, row in enumerate(rows, start=1):
         raw_id = row.get(id_column)
         doc_id = str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{n}"
-        meta = {k: v for k, v in row.items() if k not in (id_column, text_column, "__error__") and _is_scalar(v)}
+        meta = {k: v for k, v in row.items() if k not in internal and _is_scalar(v)}
         meta["path"] = str(source)
         meta["row"] = n
         if "__error__" in row:  # a JSONL line that could not be read
@@ -109,7 +152,10 @@ def _row_documents(
         elif text_column not in row:
             yield Document(doc_id, "", meta, error=f"no text: row has no {text_column!r} field")
         else:
-            yield make_document(doc_id, row[text_column], meta)
+            doc = make_document(doc_id, row[text_column], meta, html=html, max_chars=max_chars)
+            if "__warning__" in row:
+                doc.warnings.insert(0, row["__warning__"])
+            yield doc
 
 
 def _is_scalar(value: Any) -> bool:
@@ -117,16 +163,24 @@ def _is_scalar(value: Any) -> bool:
 
 
 def _jsonl_rows(path: Path) -> Iterator[Mapping[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
+    with path.open("rb") as handle:
+        for line_no, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
+            warning = None
+            try:
+                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                line = raw.decode("utf-8", errors="replace")
+                warning = f"invalid UTF-8 on line {line_no} of {path.name} replaced with U+FFFD ({exc.reason})"
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 row = {"__error__": f"line {line_no}: invalid JSON ({exc.msg})"}
             if not isinstance(row, dict):
                 row = {"__error__": f"line {line_no}: expected a JSON object"}
+            if warning:
+                row["__warning__"] = warning
             yield row
 
 
@@ -165,15 +219,20 @@ def _table_columns_error(path: Path, id_column: str, text_column: str) -> str | 
     return None
 
 
-def read_table(path: Path, id_column: str = "id", text_column: str = "text") -> Iterator[Document]:
-    """Stream the documents of a JSONL, CSV or Parquet table, one per row."""
+def read_table(path: Path, id_column: str = "id", text_column: str = "text", html_column: str | None = None,
+               max_chars: int = MAX_CHARS) -> Iterator[Document]:
+    """Stream the documents of a JSONL, CSV or Parquet table, one per row.
+
+    With ``html_column`` the text is read from that column and reduced from HTML to article text.
+    """
+    column = html_column or text_column
     try:
-        error = _table_columns_error(path, id_column, text_column)
+        error = _table_columns_error(path, id_column, column)
         if error:
             yield Document(path.stem, "", {"path": str(path)}, error=error)
             return
         rows = _jsonl_rows(path) if path.suffix == ".jsonl" else _arrow_rows(path)
-        yield from _row_documents(rows, path, id_column, text_column)
+        yield from _row_documents(rows, path, id_column, column, html_column is not None, max_chars)
     except (OSError, ValueError) as exc:  # unreadable or malformed table as a whole
         yield Document(path.stem, "", {"path": str(path)}, error=f"unreadable table: {exc}")
 
@@ -192,16 +251,19 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def iter_documents(
-    paths: Iterable[str | Path], id_column: str = "id", text_column: str = "text"
+    paths: Iterable[str | Path], id_column: str = "id", text_column: str = "text", *,
+    html_column: str | None = None, max_chars: int = MAX_CHARS,
 ) -> Iterator[Document]:
     """Stream documents from files, directories and tables. Ids repeated across files get a ``~N`` suffix."""
+    if max_chars < 1:
+        raise InputError(f"max_chars must be positive, got {max_chars}")
     seen: dict[str, int] = {}
     for path in expand_paths(paths):
         suffix = path.suffix.lower()
         if suffix in TABLE_SUFFIXES:
-            docs: Iterable[Document] = read_table(path, id_column, text_column)
-        elif suffix in TEXT_SUFFIXES or path.is_file():
-            docs = [read_text_file(path)]
+            docs: Iterable[Document] = read_table(path, id_column, text_column, html_column, max_chars)
+        else:  # .txt, .html, or any file named explicitly
+            docs = [read_text_file(path, max_chars=max_chars)]
         for doc in docs:
             count = seen.get(doc.doc_id, 0)
             seen[doc.doc_id] = count + 1

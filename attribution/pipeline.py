@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from attribution.classify import Classifier
 from attribution.clean import clean
 from attribution.ingest import Document, make_document
+from attribution.language import language_warning
 from attribution.model import MODEL_CONFIG_FILE
 from attribution.profile import build_profile
 from attribution.results import ArticleResult, Prediction, SentenceResult
 from attribution.segment import Sentence, segment
+from attribution.sources import type_source
 
 #: The model ``load()`` and ``attribution score`` use when none is named: the fine-tuned model shipped
 #: inside the package (half-precision safetensors, see its README.md model card).
@@ -22,14 +26,23 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
 DEFAULT_MODEL = "default"
 
 ArticleInput = str | Mapping[str, Any] | Document
+#: A cleaned and segmented document (with its cleaning report), or the error result it ends in.
+Prepared = tuple[Document, dict[str, Any], list[Sentence]] | ArticleResult
 
 
 class Analyzer:
-    """Runs the whole pipeline with one classifier. Stateless between articles; safe to reuse."""
+    """Runs the whole pipeline with one classifier. Holds no state between articles; safe to reuse.
 
-    def __init__(self, classifier: Classifier, batch_size: int = 32):
+    ``workers`` > 0 cleans and segments in that many worker processes while the
+    model classifies the previous batch, so the model does not wait for text.
+    At most two batches of articles are held at any time, whatever the input size.
+    """
+
+    def __init__(self, classifier: Classifier, batch_size: int = 32, workers: int = 0):
+        _check_settings(batch_size, workers)
         self.classifier = classifier
         self.batch_size = batch_size
+        self.workers = workers
 
     @property
     def model_name(self) -> str:
@@ -37,26 +50,57 @@ class Analyzer:
 
     def analyze(self, text: str, doc_id: str = "doc", metadata: Mapping[str, Any] | None = None) -> ArticleResult:
         """Analyze one article given as text."""
-        return next(self.analyze_many([make_document(doc_id, text, metadata)]))
+        return self.analyze_batch([make_document(doc_id, text, metadata)])[0]
+
+    def analyze_batch(self, items: Sequence[ArticleInput], text_key: str = "text",
+                      id_key: str = "id") -> list[ArticleResult]:
+        """Analyze a list of articles in one call (in this process); results in input order."""
+        documents = [_as_document(item, n, text_key, id_key) for n, item in enumerate(items)]
+        return self._classify([prepare(doc) for doc in documents])
 
     def analyze_many(
         self, items: Iterable[ArticleInput], text_key: str = "text", id_key: str = "id"
     ) -> Iterator[ArticleResult]:
         """Analyze a stream of texts, ``{"id", "text", ...}`` records or documents, yielding results in order.
 
-        Articles are classified in batches of ``batch_size``, so memory stays bounded
-        whatever the length of the stream.
+        The stream is read lazily, ``batch_size`` articles at a time, so memory stays
+        bounded whatever the length of the stream.
         """
         documents = (_as_document(item, n, text_key, id_key) for n, item in enumerate(items))
-        while batch := list(itertools.islice(documents, self.batch_size)):
-            yield from self._analyze_batch(batch)
+        for prepared in self._prepared_batches(documents):
+            yield from self._classify(prepared)
 
-    def _analyze_batch(self, documents: list[Document]) -> list[ArticleResult]:
-        """Clean and segment each document, classify the batch in one call, assemble results in input order."""
-        prepared = [_prepare(doc) for doc in documents]
+    def _prepared_batches(self, documents: Iterator[Document]) -> Iterator[list[Prepared]]:
+        """Cleaned and segmented batches, in order; with workers, batch n+1 is prepared while n is classified."""
+        if self.workers == 0:
+            while batch := list(itertools.islice(documents, self.batch_size)):
+                yield [prepare(doc) for doc in batch]
+            return
+        context = multiprocessing.get_context("spawn")  # no fork of a process holding torch threads
+        chunksize = max(1, self.batch_size // (4 * self.workers))
+        with context.Pool(self.workers) as pool:
+            pending = None
+            while True:
+                batch = list(itertools.islice(documents, self.batch_size))
+                submitted = pool.map_async(prepare, batch, chunksize=chunksize) if batch else None
+                if pending is not None:
+                    yield pending.get()
+                if submitted is None:
+                    return
+                pending = submitted
+
+    def _classify(self, prepared: list[Prepared]) -> list[ArticleResult]:
+        """Classify the prepared articles of a batch in one call; assemble results in input order."""
         todo = [p for p in prepared if not isinstance(p, ArticleResult)]
         predictions = iter(self.classifier.predict_articles([(doc.text, sents) for doc, _, sents in todo]))
         return [item if isinstance(item, ArticleResult) else _assemble(*item, next(predictions)) for item in prepared]
+
+
+def _check_settings(batch_size: int, workers: int) -> None:
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if workers < 0:
+        raise ValueError(f"workers must be 0 (in this process) or more, got {workers}")
 
 
 def _as_document(item: ArticleInput, n: int, text_key: str, id_key: str) -> Document:
@@ -70,22 +114,38 @@ def _as_document(item: ArticleInput, n: int, text_key: str, id_key: str) -> Docu
     raise TypeError(f"expected a text, a mapping or a Document, got {type(item).__name__}")
 
 
-def _prepare(doc: Document) -> tuple[Document, dict[str, Any], list[Sentence]] | ArticleResult:
+def prepare(doc: Document) -> Prepared:
+    """Clean and segment one document (pure; runs in worker processes), or its error result."""
+    carried = {"metadata": doc.metadata, "text": doc.text, "warnings": doc.warnings, "repairs": doc.repairs}
     if doc.error:
-        return ArticleResult(doc.doc_id, "error", doc.error, doc.metadata)
+        return ArticleResult(doc.doc_id, "error", doc.error, **carried)
     cleaned = clean(doc.text)
     report = cleaned.report()
     sentences = segment(doc.text, cleaned.content)
     if not sentences:
-        return ArticleResult(doc.doc_id, "error", "no article content left after cleaning", doc.metadata,
-                             cleaning=report)
+        return ArticleResult(doc.doc_id, "error", "no article content left after cleaning", cleaning=report,
+                             **carried)
+    warning = language_warning(" ".join(s.text for s in sentences[:40]))
+    if warning:
+        doc = dataclasses.replace(doc, warnings=[*doc.warnings, warning])  # the caller's document stays as it was
     return doc, report, sentences
 
 
+_SPAN_EDGE = " \t\n,;:"
+
+
 def _span_text(text: str, span: tuple[int, int] | None) -> tuple[str | None, int | None, int | None]:
+    """The span's text and offsets, trimmed of edge spaces and clause punctuation ("A senior official," → …)."""
     if span is None:
         return None, None, None
-    return text[span[0] : span[1]], span[0], span[1]
+    start, end = span
+    while start < end and text[start] in _SPAN_EDGE:
+        start += 1
+    while end > start and text[end - 1] in _SPAN_EDGE:
+        end -= 1
+    if start == end:
+        return None, None, None
+    return text[start:end], start, end
 
 
 def _assemble(
@@ -98,10 +158,12 @@ def _assemble(
         results.append(
             SentenceResult(
                 doc.doc_id, sentence.idx, sentence.start, sentence.end, sentence.text, pred.label, pred.probs,
-                source, source_start, source_end, cue, cue_start, cue_end, pred.source_type,
+                source, source_start, source_end, cue, cue_start, cue_end,
+                pred.source_type or (type_source(source) if source else None),
             )
         )
-    return ArticleResult(doc.doc_id, "ok", None, doc.metadata, results, report, build_profile(results, report))
+    return ArticleResult(doc.doc_id, "ok", None, doc.metadata, results, report, build_profile(results, report),
+                         text=doc.text, warnings=doc.warnings, repairs=doc.repairs)
 
 
 def load(
@@ -110,17 +172,33 @@ def load(
     data_dir: str | Path | None = None,
     batch_size: int = 32,
     quantize: str | None = None,
+    workers: int = 0,
+    compile: bool = False,
 ) -> Analyzer:
     """An analyzer for ``model``: ``None`` or ``"default"`` for the shipped model, ``"rules"`` for the
     baseline, or a model directory.
 
     ``data_dir`` (optional) lets the rules baseline add the anonymous-source
     tracker's phrases from the shared data; ``quantize="int8"`` runs a trained
-    model with dynamic int8 quantization.
+    model with dynamic int8 quantization; ``workers`` > 0 cleans and segments in
+    that many processes (see :class:`Analyzer`); ``compile=True`` runs a windowed
+    model through ``torch.compile`` (faster for long runs, slow to start).
     """
     if quantize not in (None, "none", "fp32", "int8"):
         raise ValueError(f"unknown quantization {quantize!r}; use int8 or none")
+    _check_settings(batch_size, workers)
     name = str(model) if model is not None else DEFAULT_MODEL
+    classifier = _load_classifier(name, data_dir, quantize)
+    if compile:
+        if not hasattr(classifier, "compile"):
+            raise ValueError(f"compile applies to the windowed models, not to {classifier.name!r}")
+        classifier.compile()
+    if name == DEFAULT_MODEL:
+        classifier.name = DEFAULT_MODEL  # reports say "default", not a path inside site-packages
+    return Analyzer(classifier, batch_size, workers)
+
+
+def _load_classifier(name: str, data_dir: str | Path | None, quantize: str | None) -> Classifier:
     if name == DEFAULT_MODEL:
         if not (DEFAULT_MODEL_DIR / MODEL_CONFIG_FILE).is_file():
             raise FileNotFoundError(f"the default model is missing from {DEFAULT_MODEL_DIR}: reinstall the package, "
@@ -129,7 +207,7 @@ def load(
     if name == "rules":
         from attribution.classify.rules import RulesClassifier
 
-        return Analyzer(RulesClassifier.with_tracker_phrases(data_dir), batch_size)
+        return RulesClassifier.with_tracker_phrases(data_dir)
     path = Path(name)
     settings_path = path / MODEL_CONFIG_FILE
     if not settings_path.is_file():
@@ -138,11 +216,11 @@ def load(
     if design == "tfidf":
         from attribution.model.tfidf import TfidfClassifier
 
-        return Analyzer(TfidfClassifier.from_pretrained(path), batch_size)
+        return TfidfClassifier.from_pretrained(path)
     if design == "pair":
         from attribution.model.pair import PairClassifier
 
-        return Analyzer(PairClassifier.from_pretrained(path, quantize), batch_size)
+        return PairClassifier.from_pretrained(path, quantize)
     from attribution.model.classifier import WindowClassifier
 
-    return Analyzer(WindowClassifier.from_pretrained(path, quantize), batch_size)
+    return WindowClassifier.from_pretrained(path, quantize)

@@ -1,4 +1,16 @@
-"""Sourcing profile of one article, derived from its sentence results."""
+"""Sourcing profile of one article, derived from its sentence results.
+
+Named sources are merged within the article, in reading order:
+
+- a surname or a titled form joins the fuller name that carries it ("Putin", "Mr. Putin" → "Vladimir Putin");
+- a role description joins the name it was introduced with ("the Russian president" → "Russian President
+  Vladimir Putin"), when an earlier mention of that source contains the role;
+- a pronoun source ("he said") counts for the most recent named source, when the sentence is a reported claim.
+
+Anything not resolvable this way stays its own entry, so two people are never merged on a guess beyond these
+rules (a bare surname joins the most recent source of that surname; a different given name is
+another person). Anonymous mentions are listed as written ("a senior official", "people familiar with the matter").
+"""
 
 from __future__ import annotations
 
@@ -12,40 +24,105 @@ from attribution.lexicon import HEARSAY_MARKERS
 from attribution.results import SentenceResult
 
 _HEARSAY = re.compile("|".join(rf"\b{re.escape(m)}\b" for m in HEARSAY_MARKERS), re.IGNORECASE)
-_TITLES = re.compile(r"^(the|a|an|mr\.?|mrs\.?|ms\.?|dr\.?|president|sen\.?|senator|gov\.?|governor|rep\.?)\s+", re.I)
+_TITLES = re.compile(
+    r"^(?:(?:the|a|an|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|president|sen\.?|senator|gov\.?|governor|rep\.?|"
+    r"representative|mayor|minister|secretary|chancellor|judge|gen\.?|general|sir|dame|lord|lady)\s+)+",
+    re.I,
+)
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
+_EDGE = ".,’'\"“”()"
 
 
-def _source_key(mention: str) -> str:
-    """Merge mentions of one source: 'Mr. Johnston' and 'Geoff Johnston' both key to 'johnston'."""
-    words = _TITLES.sub("", mention.strip()).split()
-    return words[-1].lower().strip(".,’'") if words else mention.lower()
+def _words(mention: str) -> list[str]:
+    return [w.strip(_EDGE) for w in mention.split() if w.strip(_EDGE)]
+
+
+def _surname(mention: str) -> str:
+    """The merge key of a personal or organisation name: its last word after titles ('Mr. Johnston' → johnston)."""
+    words = _words(_TITLES.sub("", mention.strip()))
+    return words[-1].lower() if words else mention.strip().lower()
+
+
+def _given_name(mention: str) -> str | None:
+    """The capitalised word just before the surname ('Vladimir' in 'President Vladimir Putin'), if any."""
+    words = _words(_TITLES.sub("", mention.strip()))
+    if len(words) >= 2 and words[-2][:1].isupper() and not _TITLES.match(words[-2] + " "):
+        return words[-2].lower()
+    return None
+
+
+def _is_role(mention: str) -> bool:
+    """'the Russian president', 'the company': a description starting with a determiner and in lower case."""
+    words = _words(mention)
+    return len(words) >= 2 and words[0].lower() in ("the", "a", "an") and words[-1][:1].islower()
+
+
+class _NamedSources:
+    """The named sources of one article, merged as mentions arrive in reading order."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.by_key: dict[str, list[dict[str, Any]]] = {}
+        self.last: dict[str, Any] | None = None
+
+    def _by_role(self, mention: str) -> dict[str, Any] | None:
+        role = _DETERMINER.sub("", mention.strip()).lower()
+        for entry in reversed(self.entries):  # the most recent source introduced with this role
+            if any(role in m.lower() and m.lower() != mention.strip().lower() for m in entry["mentions"]):
+                return entry
+        return None
+
+    def _by_name(self, surname: str, given: str | None) -> dict[str, Any] | None:
+        """The most recent source with this surname whose given names do not conflict with ``given``."""
+        for entry in reversed(self.by_key.get(surname, [])):
+            names = {g for g in map(_given_name, entry["mentions"]) if g}
+            if given is None or not names or given in names:
+                return entry
+        return None
+
+    def add(self, mention: str) -> None:
+        entry = self._by_role(mention) if _is_role(mention) else None
+        key = _surname(mention)
+        if entry is None and not _is_role(mention):
+            entry = self._by_name(key, _given_name(mention))
+        if entry is None:
+            entry = {"source": mention, "mentions": [], "sentences": 0}
+            self.entries.append(entry)
+            if not _is_role(mention):
+                self.by_key.setdefault(key, []).append(entry)
+        entry["sentences"] += 1
+        if mention not in entry["mentions"]:
+            entry["mentions"].append(mention)
+        if not _is_role(mention) and (_is_role(entry["source"]) or len(mention) > len(entry["source"])):
+            entry["source"] = mention  # the fullest name names the source
+        self.last = entry
+
+    def add_pronoun(self) -> None:
+        if self.last is not None:
+            self.last["sentences"] += 1
 
 
 def build_profile(sentences: Sequence[SentenceResult], cleaning: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Counts and shares of the labels, named sources with their sentence counts, anonymous mentions."""
+    """Counts and shares of the labels, merged named sources with sentence counts, anonymous mentions."""
     total = len(sentences)
     counts = Counter(s.label for s in sentences)
-    named: dict[str, dict[str, Any]] = {}
+    named = _NamedSources()
     anonymous: list[str] = []
     for s in sentences:
-        if not s.source or s.source_type in ("pronoun", "back_reference"):
+        if not s.source:
             continue
-        if s.label == REPORTED_CLAIM and s.source_type == "named":
-            key = _source_key(s.source)
-            entry = named.setdefault(key, {"source": s.source, "mentions": [], "sentences": 0})
-            entry["sentences"] += 1
-            if s.source not in entry["mentions"]:
-                entry["mentions"].append(s.source)
-            if len(s.source) > len(entry["source"]):
-                entry["source"] = s.source  # the fullest form names the source
-        elif s.label == ANONYMOUS_SOURCE_QUOTE:
+        if s.label == ANONYMOUS_SOURCE_QUOTE:
             anonymous.append(s.source)
+        elif s.label == REPORTED_CLAIM and s.source_type == "pronoun":
+            named.add_pronoun()
+        elif s.label == REPORTED_CLAIM and s.source_type == "named":
+            named.add(s.source)
     hearsay = sum(bool(_HEARSAY.search(s.text)) for s in sentences)
     return {
         "sentences": total,
         "counts": {label: counts.get(label, 0) for label in LABELS},
         "shares": {label: (counts.get(label, 0) / total if total else 0.0) for label in LABELS},
-        "named_sources": sorted(named.values(), key=lambda e: (-e["sentences"], e["source"])),
+        "named_sources": sorted(named.entries, key=lambda e: (-e["sentences"], e["source"])),
         "anonymous_mentions": anonymous,
         "hearsay_share": hearsay / total if total else 0.0,
         "removed_by_cleaning": (cleaning or {}).get("removed_count", 0),

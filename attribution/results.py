@@ -69,6 +69,12 @@ class ArticleResult:
     sentences: list[SentenceResult] = field(default_factory=list)
     cleaning: dict[str, Any] = field(default_factory=dict)
     profile: dict[str, Any] = field(default_factory=dict)
+    #: The input as decoded, which every offset indexes (not written to records; reports use it).
+    text: str = field(default="", repr=False)
+    #: Problems met but survived (invalid bytes replaced, mojibake repaired, not English, ...).
+    warnings: list[str] = field(default_factory=list)
+    #: Mojibake repairs: offsets in the input as read and in ``text`` (see attribution.repair).
+    repairs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +90,8 @@ class ArticleResult:
             "counts": {label: sum(s.label == label for s in self.sentences) for label in LABELS},
             "profile": self.profile,
             "cleaning": self.cleaning,
+            "warnings": self.warnings,
+            "repairs": self.repairs,
             "metadata": self.metadata,
         }
 

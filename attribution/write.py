@@ -1,6 +1,9 @@
 """Write: stream records to JSONL, CSV or Parquet (stdout for JSONL/CSV when no path is given).
 
 Records are written as they come, so a long run holds only the current batch.
+``write_many`` writes one article's records in a single call and flushes them, so
+a killed run leaves whole articles (and at most one truncated last line, which
+``attribution score --resume`` cuts off); ``append=True`` continues a JSONL file.
 CSV and Parquet are flat: nested fields (``probs``, ``profile``, ``cleaning``,
 ``metadata``) become JSON strings, and ``probs`` also one ``prob_<label>`` column
 per label.
@@ -58,11 +61,15 @@ def _column_type(name: str):
 class RecordWriter:
     """A streaming writer for one output; use as a context manager."""
 
-    def __init__(self, path: str | Path | None, fmt: str | None = None, parquet_batch: int = 2048):
+    def __init__(self, path: str | Path | None, fmt: str | None = None, parquet_batch: int = 2048,
+                 append: bool = False):
         self.path = Path(path) if path else None
         self.format = infer_format(path, fmt)
         if self.format not in FORMATS:
             raise ValueError(f"unknown format {self.format!r}; use one of {', '.join(FORMATS)}")
+        if append and self.format != "jsonl":
+            raise ValueError(f"only JSONL output can be appended to (resumed), not {self.format}")
+        self.append = append
         if self.format == "parquet" and self.path is None:
             raise ValueError("parquet output needs a file path (--output / --articles)")
         self._handle: IO[str] | None = None
@@ -78,7 +85,7 @@ class RecordWriter:
                 self._handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._handle = self.path.open("w", encoding="utf-8", newline="")
+                self._handle = self.path.open("a" if self.append else "w", encoding="utf-8", newline="")
         return self
 
     def write(self, record: dict[str, Any]) -> None:
@@ -97,6 +104,21 @@ class RecordWriter:
             self._buffer.append(_flatten(record))
             if len(self._buffer) >= self._parquet_batch:
                 self._flush_parquet()
+
+    def write_many(self, records: list[dict[str, Any]]) -> None:
+        """Write records (one article's) together and push them to the file."""
+        if self.format == "jsonl":
+            assert self._handle is not None
+            self.count += len(records)
+            self._handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        else:
+            for record in records:
+                self.write(record)
+        self.flush()
+
+    def flush(self) -> None:
+        if self._handle is not None:
+            self._handle.flush()
 
     def _flush_parquet(self) -> None:
         import pyarrow as pa

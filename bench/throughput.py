@@ -7,7 +7,7 @@ sentences/s, tokens/s (encoder tokens of the default model's tokenizer) and
 peak RSS, plus the encoder's pure forward-pass throughput on the same windows,
 so the pipeline's overhead over model compute is visible.
 
-    python bench/throughput.py [--model DIR] [--articles 300] [--data-dir DIR]
+    python bench/throughput.py [--model DIR] [--articles 300] [--data-dir DIR] [--skip-compile]
 """
 
 from __future__ import annotations
@@ -41,12 +41,20 @@ def load_articles(n: int, data_dir: str | None) -> tuple[list[str], str]:
         return texts, f"{n} articles generated from examples/articles"
 
 
-def run_system(system: str, model: str, quantize: str | None, n: int, data_dir: str | None) -> dict:
-    """Score the article set with one system (inside this process) and measure it."""
+def run_system(system: str, model: str, options: dict, n: int, data_dir: str | None) -> dict:
+    """Score the article set with one system (inside this process) and measure it.
+
+    With ``compile``, a first pass over 30 articles compiles the model; the timed pass is the second.
+    """
     import attribution
 
     texts, _ = load_articles(n, data_dir)
-    analyzer = attribution.load(model, quantize=quantize)
+    analyzer = attribution.load(model, **options)
+    if options.get("compile"):
+        warm = time.perf_counter()
+        for _ in analyzer.analyze_many(texts[:30]):
+            pass
+        print(f"compiled in {time.perf_counter() - warm:.0f}s", file=sys.stderr)
     started = time.perf_counter()
     sentences = 0
     lengths = []
@@ -110,27 +118,32 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--data-dir")
     parser.add_argument("--skip-base-size", action="store_true", help="skip the 110M pair-design timing")
+    parser.add_argument("--skip-compile", action="store_true", help="skip the torch.compile timing")
     parser.add_argument("--base-size-articles", type=int, default=50,
                         help="articles for the (slow) 110M pair-design timing; its rates are per sentence")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        system, model, quantize = json.loads(args.worker)
+        system, model, options = json.loads(args.worker)
         if system == "pair-base":
             result = run_pair_base_size(args.articles, args.data_dir)
         else:
-            result = run_system(system, model, quantize, args.articles, args.data_dir)
+            result = run_system(system, model, options, args.articles, args.data_dir)
         print(json.dumps(result))
         return
     _, described = load_articles(args.articles, args.data_dir)
     print(f"articles: {described}; {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
-    systems = [("rules", "rules", None)]
+    systems = [("rules", "rules", {})]
     if Path(args.model).is_dir():
-        systems += [("default model fp32", args.model, None), ("default model int8", args.model, "int8")]
+        systems += [("default model fp32", args.model, {}),
+                    ("default model fp32, 2 workers", args.model, {"workers": 2}),
+                    ("default model int8", args.model, {"quantize": "int8"})]
+        if not args.skip_compile:
+            systems.append(("default model fp32, compiled", args.model, {"compile": True}))
     if args.pair_model:
-        systems.append(("pair model (MiniLM) fp32", args.pair_model, None))
+        systems.append(("pair model (MiniLM) fp32", args.pair_model, {}))
     if not args.skip_base_size:
-        systems.append(("pair-base", "", None))
+        systems.append(("pair-base", "", {}))
     header = f"{'system':40} {'art/s':>8} {'sent/s':>8} {'tok/s':>9} {'fwd tok/s':>10} {'overhead':>9} {'RSS MB':>7}"
     print(header)
     for system in systems:

@@ -54,3 +54,47 @@ def test_unknown_quantization_is_refused_for_every_model_kind():
 
     with pytest.raises(ValueError, match="unknown quantization 'int4'"):
         attribution.load("rules", quantize="int4")
+
+
+def _sentence(idx, label, source=None, source_type=None, text="x"):
+    from attribution.results import SentenceResult
+
+    return SentenceResult("d", idx, idx * 10, idx * 10 + 1, text, label, {}, source=source, source_type=source_type)
+
+
+def test_profile_merges_mentions_of_one_source_and_resolves_pronouns():
+    from attribution.profile import build_profile
+
+    rc, anon, df = "reported_claim", "anonymous_source_quote", "direct_fact"
+    sentences = [
+        _sentence(0, rc, "Russian President Vladimir Putin", "named"),
+        _sentence(1, rc, "Putin", "named"),
+        _sentence(2, rc, "the Russian president", "named"),
+        _sentence(3, rc, "Mayor Ana Ruiz", "named"),
+        _sentence(4, rc, "she", "pronoun"),
+        _sentence(5, rc, "Mr. Putin", "named"),
+        _sentence(6, anon, "a senior official", "anonymous"),
+        _sentence(7, rc, "the company", "named"),
+        _sentence(8, df, text="He was reportedly ill."),
+        _sentence(9, rc, "Maria Putin", "named"),  # another Putin: a different given name is another person
+    ]
+    profile = build_profile(sentences, {"removed_count": 3})
+    named = {e["source"]: e for e in profile["named_sources"]}
+    assert named["Russian President Vladimir Putin"]["sentences"] == 4
+    assert named["Russian President Vladimir Putin"]["mentions"] == [
+        "Russian President Vladimir Putin", "Putin", "the Russian president", "Mr. Putin"]
+    assert named["Maria Putin"]["sentences"] == 1
+    assert named["Mayor Ana Ruiz"]["sentences"] == 2  # "she" resolved to the most recent named source
+    assert named["the company"]["sentences"] == 1  # a description with no earlier name stays its own entry
+    assert profile["anonymous_mentions"] == ["a senior official"]
+    assert profile["hearsay_share"] == 0.1 and profile["removed_by_cleaning"] == 3
+    assert [e["source"] for e in profile["named_sources"]][0] == "Russian President Vladimir Putin"
+
+
+def test_predicted_spans_are_trimmed_of_edge_punctuation():
+    from attribution.pipeline import _span_text
+
+    text = "A senior official, speaking anonymously, said so."
+    assert _span_text(text, (0, 18)) == ("A senior official", 0, 17)
+    assert _span_text(text, (17, 19)) == (None, None, None)
+    assert _span_text(text, None) == (None, None, None)

@@ -94,3 +94,18 @@ def test_explicit_format_overrides_suffix(tmp_path, fmt):
     assert main(["score", "--model", "rules", str(src), "-o", str(out), "--format", fmt, "-q"]) == 0
     first = out.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("{") == (fmt == "jsonl")
+
+
+def test_compile_auto_only_for_windowed_models_on_large_inputs(tmp_path, monkeypatch):
+    import attribution.cli as cli
+
+    small = tmp_path / "a.txt"
+    small.write_text("The council met on Monday.", encoding="utf-8")
+    args = cli.build_parser().parse_args(["score", str(small)])
+    assert args.compile == "auto" and cli._should_compile(args) is False  # a small input is not worth compiling
+    monkeypatch.setattr(cli, "AUTO_COMPILE_BYTES", 10)
+    assert cli._should_compile(args) is True  # the default (windowed) model on a large input
+    assert cli._should_compile(cli.build_parser().parse_args(["score", str(small), "--model", "rules"])) is False
+    assert cli._should_compile(cli.build_parser().parse_args(["score", str(small), "--compile", "no"])) is False
+    monkeypatch.setattr(cli, "AUTO_COMPILE_BYTES", 10**12)
+    assert cli._should_compile(cli.build_parser().parse_args(["score", str(small), "--compile", "yes"])) is True

@@ -27,7 +27,7 @@ def test_default_model_ships_in_half_precision_with_its_card():
 
 def test_load_without_a_name_uses_the_default_model():
     analyzer = attribution.load()
-    assert analyzer.model_name == str(DEFAULT_MODEL_DIR)
+    assert analyzer.model_name == "default"
     result = analyzer.analyze("Officials said the talks stalled.\nThe council met on Monday.")
     assert len(result.sentences) == 2
     for s in result.sentences:

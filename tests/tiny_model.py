@@ -50,3 +50,18 @@ def synthetic_records(n_docs: int, seed: int, per_doc: int = 6) -> list[dict]:
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
+
+
+def tiny_window_classifier(max_length: int = 48):
+    """A random-weight one-layer windowed classifier with the real tokenizer (inference tests; no training)."""
+    from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
+
+    from attribution.model.classifier import WindowClassifier
+    from attribution.model.tags import ALL_TAGS
+    from training.config import default_base_model
+
+    tokenizer = AutoTokenizer.from_pretrained(default_base_model())
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=37, max_position_embeddings=512, num_labels=len(ALL_TAGS),
+                        id2label=dict(enumerate(ALL_TAGS)), label2id={t: i for i, t in enumerate(ALL_TAGS)})
+    return WindowClassifier(BertForTokenClassification(config), tokenizer, max_length=max_length, overlap=1)

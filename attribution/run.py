@@ -1,0 +1,125 @@
+"""A scoring run: documents through an analyzer into output files, with progress and resume.
+
+What ``attribution score`` does once its arguments are parsed. Each finished
+article is written whole to every output (sentence records, article record,
+HTML page) before the next one, so a kill loses at most the article in hand and
+``resume=True`` continues where the run stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from attribution.ingest import Document
+from attribution.pipeline import Analyzer
+from attribution.resume import prepare_resume
+from attribution.write import RecordWriter
+
+
+@dataclass
+class RunStats:
+    """What a run did: articles scored and failed, sentences written, articles skipped as already done."""
+
+    ok: int = 0
+    failed: int = 0
+    sentences: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+
+    def line(self, model: str) -> str:
+        rate = self.sentences / self.seconds if self.seconds else 0.0
+        skipped = f"; skipped {self.skipped} already in the output" if self.skipped else ""
+        return (f"scored {self.ok} articles ({self.sentences} sentences, {rate:.0f} sentences/s) with model "
+                f"'{model}' in {self.seconds:.1f}s; failed {self.failed}{skipped}")
+
+
+@dataclass
+class Outputs:
+    """Where a run writes: sentence records (``None``: stdout), article records, HTML report, summary."""
+
+    sentences: Path | None = None
+    articles: Path | None = None
+    format: str | None = None
+    html: Path | None = None
+    summary: Path | None = None
+    summary_by: str | None = None
+
+
+def _skip_done(documents: Iterable[Document], done: set[str], stats: RunStats) -> Iterator[Document]:
+    for doc in documents:
+        if doc.doc_id in done:
+            stats.skipped += 1
+        else:
+            yield doc
+
+
+def score_run(
+    analyzer: Analyzer,
+    documents: Iterable[Document],
+    outputs: Outputs,
+    *,
+    resume: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
+    progress_every: int = 100,
+) -> RunStats:
+    """Score ``documents`` into ``outputs``; with ``resume``, skip articles the outputs already hold."""
+    stats = RunStats()
+    if progress_every < 1:
+        raise ValueError(f"progress_every must be at least 1, got {progress_every}")
+    done: set[str] | None = None
+    if resume:
+        done = prepare_resume(outputs.sentences, outputs.articles)
+        if done:
+            progress(f"resuming: {len(done)} articles already finished in the output are skipped")
+        documents = _skip_done(documents, done, stats)
+    started = time.perf_counter()
+    summary = None
+    if outputs.summary is not None and outputs.articles is None:
+        from attribution.summary import SummaryBuilder
+
+        summary = SummaryBuilder(outputs.summary_by)
+    with ExitStack() as stack:
+        sentence_out = stack.enter_context(RecordWriter(outputs.sentences, outputs.format, append=resume))
+        article_out = (stack.enter_context(RecordWriter(outputs.articles, outputs.format, append=resume))
+                       if outputs.articles else None)
+        html = None
+        if outputs.html is not None:
+            from attribution.html_report import HtmlReport
+
+            html = stack.enter_context(HtmlReport(outputs.html, model_name=analyzer.model_name, done=done))
+        for result in analyzer.analyze_many(documents):
+            # Article record last: it is what marks the article finished for --resume.
+            sentence_out.write_many(result.sentence_records())
+            if html is not None:
+                html.add(result)
+            record = result.to_record()
+            if article_out is not None:
+                article_out.write_many([record])
+            if summary is not None:
+                summary.add(record)
+            if result.ok:
+                stats.ok += 1
+                stats.sentences += len(result.sentences)
+            else:
+                stats.failed += 1
+                progress(f"error: {result.doc_id}: {result.error}")
+            done_now = stats.ok + stats.failed
+            if done_now % progress_every == 0:
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                progress(f"… {done_now} articles, {stats.sentences} sentences "
+                         f"({done_now / elapsed:.1f} articles/s, {stats.sentences / elapsed:.0f} sentences/s)")
+    stats.seconds = time.perf_counter() - started
+    if outputs.summary is not None:
+        if summary is None:  # read the whole articles file back: a resumed run's summary covers every article
+            from attribution.summary import SummaryBuilder, read_article_records
+
+            summary = SummaryBuilder(outputs.summary_by)
+            for record in read_article_records(outputs.articles):
+                summary.add(record)
+        summary.write(outputs.summary)
+        progress(f"summary written to {outputs.summary}")
+    return stats
