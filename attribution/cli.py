@@ -53,12 +53,13 @@ def run_score(args: argparse.Namespace) -> int:
     """Score articles from files, directories or tables; write sentence and article records."""
     if args.summary_by and not args.summary:
         raise ValueError("--summary-by needs --summary DIR")
+    paths = list(expand_paths(args.paths))  # a missing input stops the run before any output is opened
     compile_model = _should_compile(args)
     if compile_model:
         _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
     analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
                     workers=args.workers, compile=compile_model)
-    documents = iter_documents(args.paths, id_column=args.id_column, text_column=args.text_column,
+    documents = iter_documents(paths, id_column=args.id_column, text_column=args.text_column,
                                html_column=args.html_column, max_chars=args.max_chars)
     outputs = Outputs(
         sentences=Path(args.output) if args.output else None,

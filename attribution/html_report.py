@@ -1,9 +1,10 @@
 """A static, self-contained HTML report: one page per article and an index page.
 
 ``HtmlReport(out_dir).add(result)`` writes ``out_dir/articles/<index>-<safe id>.html`` at once and keeps only a
-small row for the index, so memory stays bounded however many articles stream through; ``close()`` writes
-``out_dir/index.html``. Pages use inline CSS only (no scripts, no network, no external fonts), are UTF-8, and
-escape everything taken from the input.
+small row for the index (under 1 KB an article, also appended to ``rows.jsonl`` so a resumed run keeps them);
+``close()`` writes ``out_dir/index.html``. The index is one page: meant for up to some ten thousand articles.
+Pages use inline CSS only (no scripts, no network, no external fonts), are UTF-8, and escape everything taken
+from the input.
 
 An article page shows the original text in order, every character exactly once: each content sentence is a span
 coloured by its label (class probabilities, source type, source and cue on hover), the source mention and the cue
@@ -347,7 +348,9 @@ class HtmlReport:
         self.articles_dir.mkdir(parents=True, exist_ok=True)
         self._rows: list[_IndexRow] = []
         if done is not None and self.rows_path.exists():
-            for line in self.rows_path.read_text(encoding="utf-8").splitlines():
+            with self.rows_path.open(encoding="utf-8") as handle:
+                lines = list(handle)  # split on "\n" only (str.splitlines would also split at U+2028)
+            for line in lines:
                 try:
                     row = _IndexRow(**json.loads(line))
                 except (json.JSONDecodeError, TypeError):
@@ -356,7 +359,7 @@ class HtmlReport:
                     self._rows.append(row)
         self._rows_file = self.rows_path.open("w", encoding="utf-8")
         for row in self._rows:
-            self._rows_file.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+            self._rows_file.write(json.dumps(asdict(row)) + "\n")  # ASCII: no U+2028 inside a line
         self._rows_file.flush()
         self._closed = False
 
@@ -400,7 +403,7 @@ class HtmlReport:
                 metadata=_metadata_text(result.metadata or {}),
             )
         )
-        self._rows_file.write(json.dumps(asdict(self._rows[-1]), ensure_ascii=False) + "\n")
+        self._rows_file.write(json.dumps(asdict(self._rows[-1])) + "\n")
         self._rows_file.flush()
         return path
 

@@ -11,6 +11,7 @@ U+FFFD and a warning; inputs longer than ``max_chars`` are refused per article.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -81,13 +82,22 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None, list[str]]:
         return text, None, [warning]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """Lone UTF-16 surrogates (legal in JSON escapes, unencodable in UTF-8) become U+FFFD, one for one."""
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def make_document(doc_id: str, text: Any, metadata: Mapping[str, Any] | None = None, *, html: bool = False,
                   max_chars: int = MAX_CHARS) -> Document:
     """Build a document from a raw value, flagging missing, empty or oversized text instead of raising.
 
     ``html=True`` reduces an HTML page to its article text first.
     """
-    meta = dict(metadata or {})
+    doc_id = _no_surrogates(doc_id)
+    meta = {_no_surrogates(k): _no_surrogates(v) for k, v in (metadata or {}).items()}
     warnings: list[str] = []
     if text is None or (isinstance(text, float) and text != text):  # None or NaN from a table
         return Document(doc_id, "", meta, error="no text: the text field is missing or null")
@@ -100,6 +110,10 @@ def make_document(doc_id: str, text: Any, metadata: Mapping[str, Any] | None = N
         return Document(doc_id, "", meta, error=f"no text: expected a string, got {type(text).__name__}")
     if not text.strip():
         return Document(doc_id, text, meta, error="empty input: no text", warnings=warnings)
+    if _SURROGATE.search(text):
+        count = len(_SURROGATE.findall(text))
+        text = _no_surrogates(text)
+        warnings.append(f"{count} lone surrogate code point{'s' if count != 1 else ''} replaced with U+FFFD")
     if html:
         if len(text) > MAX_HTML_CHARS:
             return Document(doc_id, "", meta, error=f"HTML too long: {len(text):,} characters "
@@ -121,6 +135,22 @@ def make_document(doc_id: str, text: Any, metadata: Mapping[str, Any] | None = N
     return Document(doc_id, text, meta, warnings=warnings, repairs=[r.to_dict() for r in repairs])
 
 
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a meta tag (within its first 4 KB), if Python knows it."""
+    import codecs
+
+    match = _CHARSET.search(data[:4096])
+    if not match:
+        return None
+    try:
+        return codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
 def read_text_file(path: Path, doc_id: str | None = None, max_chars: int = MAX_CHARS) -> Document:
     """Read one ``.txt`` or ``.html`` file; unreadable, empty or binary files become error documents."""
     doc_id = doc_id or path.stem
@@ -129,10 +159,15 @@ def read_text_file(path: Path, doc_id: str | None = None, max_chars: int = MAX_C
         data = path.read_bytes()
     except OSError as exc:
         return Document(doc_id, "", meta, error=f"unreadable file: {exc.strerror or exc}")
+    html = path.suffix.lower() in HTML_SUFFIXES
     text, error, warnings = decode_bytes(data)
     if error:
         return Document(doc_id, "", meta, error=error)
-    doc = make_document(doc_id, text, meta, html=path.suffix.lower() in HTML_SUFFIXES, max_chars=max_chars)
+    if html and warnings:  # not UTF-8: use the page's declared charset if it names one
+        declared = _declared_charset(data)
+        if declared:
+            text, warnings = data.decode(declared, errors="replace"), [f"decoded as {declared}, the page's charset"]
+    doc = make_document(doc_id, text, meta, html=html, max_chars=max_chars)
     doc.warnings[:0] = warnings
     return doc
 
@@ -144,7 +179,8 @@ def _row_documents(
     for n, row in enumerate(rows, start=1):
         raw_id = row.get(id_column)
         doc_id = str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{n}"
-        meta = {k: v for k, v in row.items() if k not in internal and _is_scalar(v)}
+        meta = {k: _metadata_value(v) for k, v in row.items()
+                if k not in internal and _is_scalar(_metadata_value(v))}
         meta["path"] = str(source)
         meta["row"] = n
         if "__error__" in row:  # a JSONL line that could not be read
@@ -160,6 +196,11 @@ def _row_documents(
 
 def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _metadata_value(value: Any) -> Any:
+    """Table values kept as metadata: scalars as they are, dates and timestamps as ISO strings."""
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else value
 
 
 def _jsonl_rows(path: Path) -> Iterator[Mapping[str, Any]]:

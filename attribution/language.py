@@ -28,8 +28,20 @@ def english_share(text: str) -> tuple[float, int]:
     return sum(w in _FUNCTION_WORDS for w in words) / len(words), len(words)
 
 
+def latin_share(text: str) -> tuple[float, int]:
+    """Share of the text's letters that are Latin script (ASCII or Latin-1/Extended), and the number of letters."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0, 0
+    return sum(c < "\u0250" for c in letters) / len(letters), len(letters)
+
+
 def language_warning(text: str) -> str | None:
     """A warning when the text does not read as English prose (``None`` when it does or is too short)."""
+    latin, letters = latin_share(text)
+    if letters >= 20 and latin < 0.5:  # Chinese, Japanese, Arabic ...: no spaces to count words by
+        return (f"the text does not look like English ({latin:.0%} of its letters are Latin script): "
+                "labels are unreliable")
     share, n = english_share(text)
     if n >= MIN_WORDS and share < MIN_SHARE:
         return (f"the text does not look like English ({share:.0%} English function words over {n} words): "

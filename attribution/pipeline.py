@@ -54,9 +54,12 @@ class Analyzer:
 
     def analyze_batch(self, items: Sequence[ArticleInput], text_key: str = "text",
                       id_key: str = "id") -> list[ArticleResult]:
-        """Analyze a list of articles in one call (in this process); results in input order."""
+        """Analyze a list of articles in one call (in this process, ``batch_size`` at a time); results in order."""
         documents = [_as_document(item, n, text_key, id_key) for n, item in enumerate(items)]
-        return self._classify([prepare(doc) for doc in documents])
+        results: list[ArticleResult] = []
+        for b in range(0, len(documents), self.batch_size):
+            results.extend(self._classify([prepare(doc) for doc in documents[b : b + self.batch_size]]))
+        return results
 
     def analyze_many(
         self, items: Iterable[ArticleInput], text_key: str = "text", id_key: str = "id"

@@ -4,8 +4,10 @@ Named sources are merged within the article, in reading order:
 
 - a surname or a titled form joins the fuller name that carries it ("Putin", "Mr. Putin" → "Vladimir Putin");
 - a role description joins the name it was introduced with ("the Russian president" → "Russian President
-  Vladimir Putin"), when an earlier mention of that source contains the role;
-- a pronoun source ("he said") counts for the most recent named source, when the sentence is a reported claim.
+  Vladimir Putin"), when an earlier mention of that source starts with the role (so "the president" does not
+  join "Vice President Kamala Harris");
+- a pronoun source ("he said") counts for the most recent named source, when the sentence is a reported claim
+  and no anonymous source came in between.
 
 Anything not resolvable this way stays its own entry, so two people are never merged on a guess beyond these
 rules (a bare surname joins the most recent source of that surname; a different given name is
@@ -67,8 +69,8 @@ class _NamedSources:
 
     def _by_role(self, mention: str) -> dict[str, Any] | None:
         role = _DETERMINER.sub("", mention.strip()).lower()
-        for entry in reversed(self.entries):  # the most recent source introduced with this role
-            if any(role in m.lower() and m.lower() != mention.strip().lower() for m in entry["mentions"]):
+        for entry in reversed(self.entries):  # the most recent source introduced with this role as its title
+            if any(m.lower().startswith(role + " ") for m in entry["mentions"]):  # not "Vice President ..."
                 return entry
         return None
 
@@ -113,6 +115,7 @@ def build_profile(sentences: Sequence[SentenceResult], cleaning: dict[str, Any] 
             continue
         if s.label == ANONYMOUS_SOURCE_QUOTE:
             anonymous.append(s.source)
+            named.last = None  # a later "he said" may refer to this unnamed source: credit no named one
         elif s.label == REPORTED_CLAIM and s.source_type == "pronoun":
             named.add_pronoun()
         elif s.label == REPORTED_CLAIM and s.source_type == "named":

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from attribution.ingest import Document
 from attribution.pipeline import Analyzer
-from attribution.resume import prepare_resume
-from attribution.write import RecordWriter
+from attribution.resume import check_resumable, prepare_resume
+from attribution.write import RecordWriter, infer_format
 
 
 @dataclass
@@ -49,6 +49,20 @@ class Outputs:
     summary_by: str | None = None
 
 
+def check_outputs(outputs: Outputs, resume: bool) -> None:
+    """Refuse conflicting output settings before any file is opened or cut."""
+    if resume:
+        check_resumable(outputs.sentences, outputs.articles, outputs.format)
+        if outputs.summary is not None and outputs.articles is None:
+            raise ValueError("--resume with --summary needs --articles: the summary of a resumed run is read back "
+                             "from the article records, so that it covers the articles of the earlier run too")
+    if outputs.summary is not None and outputs.articles is not None:
+        written, read = infer_format(outputs.articles, outputs.format), infer_format(outputs.articles, None)
+        if written != read:
+            raise ValueError(f"--summary reads {outputs.articles.name} back by its suffix ({read}), but it would be "
+                             f"written as {written}: give the articles file a .{written} suffix")
+
+
 def _skip_done(documents: Iterable[Document], done: set[str], stats: RunStats) -> Iterator[Document]:
     for doc in documents:
         if doc.doc_id in done:
@@ -68,13 +82,18 @@ def score_run(
 ) -> RunStats:
     """Score ``documents`` into ``outputs``; with ``resume``, skip articles the outputs already hold."""
     stats = RunStats()
+    check_outputs(outputs, resume)
     if progress_every < 1:
         raise ValueError(f"progress_every must be at least 1, got {progress_every}")
     done: set[str] | None = None
     if resume:
-        done = prepare_resume(outputs.sentences, outputs.articles)
+        articles_existed = outputs.articles is not None and outputs.articles.exists()
+        done = prepare_resume(outputs.sentences, outputs.articles, outputs.format)
         if done:
             progress(f"resuming: {len(done)} articles already finished in the output are skipped")
+            if outputs.articles is not None and not articles_existed:
+                progress(f"note: {outputs.articles} did not exist, so those {len(done)} articles have no article "
+                         "records in it")
         documents = _skip_done(documents, done, stats)
     started = time.perf_counter()
     summary = None

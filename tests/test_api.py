@@ -98,3 +98,17 @@ def test_predicted_spans_are_trimmed_of_edge_punctuation():
     assert _span_text(text, (0, 18)) == ("A senior official", 0, 17)
     assert _span_text(text, (17, 19)) == (None, None, None)
     assert _span_text(text, None) == (None, None, None)
+
+
+def test_profile_does_not_merge_a_bare_role_into_a_longer_title_or_credit_pronouns_across_anonymous_sources():
+    from attribution.profile import build_profile
+
+    rc, anon = "reported_claim", "anonymous_source_quote"
+    profile = build_profile([
+        _sentence(0, rc, "Vice President Kamala Harris", "named"),
+        _sentence(1, rc, "the president", "named"),
+        _sentence(2, anon, "a senior aide", "anonymous"),
+        _sentence(3, rc, "he", "pronoun"),
+    ])
+    named = {e["source"]: e["sentences"] for e in profile["named_sources"]}
+    assert named == {"Vice President Kamala Harris": 1, "the president": 1}

@@ -169,3 +169,27 @@ def test_compiled_model_gives_the_same_labels():
     for a, b in zip(expected, compiled, strict=True):
         for pa, pb in zip(a, b, strict=True):
             assert all(abs(pa[k] - pb[k]) < 1e-4 for k in pa)
+
+
+def test_length_sorted_batches_come_back_in_the_original_order():
+    """Windows are run sorted by length in padded batches; each output must land back on its own window."""
+    import torch
+
+    from attribution.clean import clean
+    from attribution.segment import segment
+    from tests.tiny_model import tiny_window_classifier
+
+    classifier = tiny_window_classifier(max_length=40)
+    classifier.batch_size = 3
+    texts = [ARTICLE.format(n=i) * (1 + i % 3) for i in range(5)] + ["Short one. Officials said so."]
+    articles = [segment(t, clean(t).content) for t in texts]
+    windows, _ = classifier._windows(articles)
+    lengths = [len(w.input_ids) for w in windows]
+    assert len(set(lengths)) > 1 and lengths != sorted(lengths)  # sorting really reorders them
+    batched = classifier._forward(windows)
+    for window, logits in zip(windows, batched, strict=True):
+        (alone,) = classifier._forward([window])  # no padding, no reordering
+        assert logits.shape == alone.shape and torch.allclose(logits, alone, atol=1e-4)
+    together = classifier.predict_articles(list(zip(texts, articles, strict=True)))
+    one_by_one = [classifier.predict_articles([(t, a)])[0] for t, a in zip(texts, articles, strict=True)]
+    assert [[p.label for p in art] for art in together] == [[p.label for p in art] for art in one_by_one]

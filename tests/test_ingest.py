@@ -83,3 +83,16 @@ def test_repeated_ids_are_made_unique(tmp_path):
         (tmp_path / sub / "same.txt").write_text("Text.", encoding="utf-8")
     docs = list(iter_documents([tmp_path]))
     assert [d.doc_id for d in docs] == ["same", "same~2"]
+
+
+def test_date_columns_of_parquet_tables_become_iso_metadata(tmp_path):
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": ["a"], "text": ["The council met."], "published": [datetime.date(2025, 4, 29)],
+                      "seen": [datetime.datetime(2025, 4, 29, 8, 30)]})
+    pq.write_table(table, tmp_path / "t.parquet")
+    (doc,) = iter_documents([tmp_path / "t.parquet"])
+    assert doc.metadata["published"] == "2025-04-29" and doc.metadata["seen"] == "2025-04-29T08:30:00"

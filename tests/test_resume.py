@@ -126,3 +126,44 @@ def test_summary_without_articles_file_is_built_from_the_stream(tmp_path):
                  str(tmp_path / "sum"), "-q"]) == 0
     assert (tmp_path / "sum" / "groups.csv").read_text().splitlines()[1].split(",")[1:3] == ["5", "1"]
     assert main(["score", "--model", "rules", str(inputs), "--summary-by", "outlet"]) == 2
+
+
+def test_resume_refuses_a_summary_it_could_not_complete_and_keeps_html_rows_with_odd_characters(tmp_path):
+    inputs = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "text": "Officials said the talks stalled.", "title": "x\u2028y"},
+            {"id": "b", "text": "The council met.", "title": "p\x85q"}, {"id": "c", "text": "Rain fell."}]
+    inputs.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    s, a, html = tmp_path / "s.jsonl", tmp_path / "a.jsonl", tmp_path / "report"
+    base = ["score", "--model", "rules", str(inputs), "-o", str(s), "-q"]
+    assert main([*base, "--resume", "--summary", str(tmp_path / "sum")]) == 2  # refused: no --articles
+    assert not s.exists()  # nothing was touched
+    assert main([*base, "--articles", str(a), "--html", str(html)]) == 0
+    full = (html / "index.html").read_text()
+    a.write_text("".join(a.read_text().splitlines(True)[:2]))
+    assert main([*base, "--articles", str(a), "--html", str(html), "--resume"]) == 0
+    assert (html / "index.html").read_text() == full  # rows with U+2028 / U+0085 survive the resume
+
+
+def test_adding_articles_file_on_resume_keeps_the_finished_work(tmp_path, capsys):
+    inputs = tmp_path / "in.jsonl"
+    _write_inputs(inputs, 6)
+    s = tmp_path / "s.jsonl"
+    assert main(["score", "--model", "rules", str(inputs), "-o", str(s), "-q"]) == 0
+    full = s.read_text()
+    assert main(["score", "--model", "rules", str(inputs), "-o", str(s), "--articles", str(tmp_path / "a.jsonl"),
+                 "--resume"]) == 0
+    err = capsys.readouterr().err
+    assert "resuming: 4 articles" in err and "have no article records" in err  # 5 ok articles, the last redone
+    assert s.read_text() == full
+
+
+def test_conflicting_output_settings_are_refused_before_any_work(tmp_path):
+    inputs = tmp_path / "in.jsonl"
+    _write_inputs(inputs, 2)
+    s = tmp_path / "s.jsonl"
+    s.write_text('{"doc_id": "keep"}\n')
+    assert main(["score", "--model", "rules", str(inputs), "-o", str(s), "--format", "csv", "--articles",
+                 str(tmp_path / "a.jsonl"), "--summary", str(tmp_path / "sum")]) == 2
+    assert main(["score", "--model", "rules", str(inputs), "-o", str(s), "--format", "csv", "--resume"]) == 2
+    assert main(["score", "--model", "rules", str(tmp_path / "missing"), "-o", str(s)]) == 2
+    assert s.read_text() == '{"doc_id": "keep"}\n'  # untouched by all three

@@ -164,3 +164,31 @@ def test_fuzz_ingest_clean_segment_classify(analyzers, texts):
     items = [{"id": f"f{i}", "text": t} for i, t in enumerate(texts)]
     for analyzer in analyzers:
         _check_run(analyzer, items)
+
+
+def test_lone_surrogates_in_a_jsonl_row_do_not_stop_the_run(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "x\\ud800", "outlet": "Gaz\\udc80ette", "text": "The minister said the plan \\ud800 '
+                    'would work. Officials said it would not."}\n{"id": "ok", "text": "The council met."}\n')
+    arts = tmp_path / "a.jsonl"
+    assert main(["score", "--model", "rules", str(path), "-o", str(tmp_path / "s.jsonl"), "--articles", str(arts),
+                 "-q"]) == 0
+    records = [json.loads(line) for line in arts.read_text(encoding="utf-8").splitlines()]
+    assert [r["status"] for r in records] == ["ok", "ok"]
+    assert records[0]["doc_id"] == "x\ufffd" and records[0]["metadata"]["outlet"] == "Gaz\ufffdette"
+    assert "lone surrogate" in records[0]["warnings"][0]
+
+
+def test_html_in_a_declared_charset_is_decoded_with_it(tmp_path):
+    page = HTML_PAGE.replace("<head>", '<head><meta charset="iso-8859-1">').replace("Harbor bridge closes for",
+                                                                                   "Café bridge closes for")
+    (tmp_path / "latin.html").write_bytes(page.encode("latin-1"))
+    (doc,) = iter_documents([tmp_path / "latin.html"])
+    assert "Café bridge" in doc.text and "\ufffd" not in doc.text
+    assert doc.warnings == ["decoded as iso8859-1, the page's charset"]
+
+
+def test_scripts_without_spaces_get_the_language_warning():
+    chinese = "政府周一宣布将提高税收。部长说，计划将在夏季提交。批评者警告说，这将对经济和家庭产生影响。" * 2
+    result = attribution.load("rules").analyze(chinese)
+    assert any("Latin script" in w for w in result.warnings)
