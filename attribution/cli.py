@@ -84,7 +84,7 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--quantize", choices=("none", "int8"), default="none",
                    help="dynamic int8 quantization of a trained model's Linear layers (default: none)")
     p.add_argument("--compile", choices=("auto", "yes", "no"), default="auto",
-                   help="torch.compile a windowed model: about 1.3x faster on CPU, same labels, after a minute or two "
+                   help="torch.compile a windowed model: about 1.2x faster on CPU, same labels, after a minute or two "
                         "of compilation (needs a C compiler; falls back to uncompiled). auto (default): only when "
                         f"the inputs total more than {AUTO_COMPILE_BYTES // 1_000_000} MB")
     p.add_argument("--output", "-o", help="sentence records file (default: stdout)")

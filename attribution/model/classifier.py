@@ -85,7 +85,7 @@ class WindowClassifier:
                    name=str(path))
 
     def compile(self) -> None:
-        """Run the encoder through ``torch.compile`` (about 1.3x faster on CPU, same labels, a minute or two of
+        """Run the encoder through ``torch.compile`` (about 1.2x faster on CPU, same labels, a minute or two of
         compilation on first use); falls back to eager mode if compilation fails (e.g. no C compiler)."""
         self._eager = self.model
         self.model = torch.compile(self.model, dynamic=True)
