@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
-from attribution.ingest import MAX_CHARS, InputError, expand_paths, iter_documents
+from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
 from attribution.pipeline import DEFAULT_MODEL, load
 from attribution.resume import ResumeError
 from attribution.run import Outputs, score_run
@@ -49,6 +50,11 @@ def _should_compile(args: argparse.Namespace) -> bool:
     return sum(path.stat().st_size for path in expand_paths(args.paths)) > AUTO_COMPILE_BYTES
 
 
+def _documents(paths: list[Path], args: argparse.Namespace, skip: set[str], on_skip) -> Iterator[Document]:
+    return iter_documents(paths, id_column=args.id_column, text_column=args.text_column,
+                          html_column=args.html_column, max_chars=args.max_chars, skip=skip, on_skip=on_skip)
+
+
 def run_score(args: argparse.Namespace) -> int:
     """Score articles from files, directories or tables; write sentence and article records."""
     if args.summary_by and not args.summary:
@@ -59,8 +65,7 @@ def run_score(args: argparse.Namespace) -> int:
         _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
     analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
                     workers=args.workers, compile=compile_model)
-    documents = iter_documents(paths, id_column=args.id_column, text_column=args.text_column,
-                               html_column=args.html_column, max_chars=args.max_chars)
+    documents = partial(_documents, paths, args)
     outputs = Outputs(
         sentences=Path(args.output) if args.output else None,
         articles=Path(args.articles) if args.articles else None,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -172,26 +173,34 @@ def read_text_file(path: Path, doc_id: str | None = None, max_chars: int = MAX_C
     return doc
 
 
-def _row_documents(
-    rows: Iterable[Mapping[str, Any]], source: Path, id_column: str, text_column: str, html: bool, max_chars: int
-) -> Iterator[Document]:
+#: A document not built yet: its id, and the call that builds it (decoding, HTML extraction, repair). Ids come
+#: first so that a resumed run can skip finished articles without that work.
+Pending = tuple[str, Callable[[], Document]]
+
+
+def _row_document(row: Mapping[str, Any], n: int, doc_id: str, source: Path, id_column: str, text_column: str,
+                  html: bool, max_chars: int) -> Document:
     internal = (id_column, text_column, "__error__", "__warning__")
+    meta = {k: _metadata_value(v) for k, v in row.items() if k not in internal and _is_scalar(_metadata_value(v))}
+    meta["path"] = str(source)
+    meta["row"] = n
+    if "__error__" in row:  # a JSONL line that could not be read
+        return Document(doc_id, "", meta, error=row["__error__"])
+    if text_column not in row:
+        return Document(doc_id, "", meta, error=f"no text: row has no {text_column!r} field")
+    doc = make_document(doc_id, row[text_column], meta, html=html, max_chars=max_chars)
+    if "__warning__" in row:
+        doc.warnings.insert(0, row["__warning__"])
+    return doc
+
+
+def _row_items(
+    rows: Iterable[Mapping[str, Any]], source: Path, id_column: str, text_column: str, html: bool, max_chars: int
+) -> Iterator[Pending]:
     for n, row in enumerate(rows, start=1):
         raw_id = row.get(id_column)
-        doc_id = str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{n}"
-        meta = {k: _metadata_value(v) for k, v in row.items()
-                if k not in internal and _is_scalar(_metadata_value(v))}
-        meta["path"] = str(source)
-        meta["row"] = n
-        if "__error__" in row:  # a JSONL line that could not be read
-            yield Document(doc_id, "", meta, error=row["__error__"])
-        elif text_column not in row:
-            yield Document(doc_id, "", meta, error=f"no text: row has no {text_column!r} field")
-        else:
-            doc = make_document(doc_id, row[text_column], meta, html=html, max_chars=max_chars)
-            if "__warning__" in row:
-                doc.warnings.insert(0, row["__warning__"])
-            yield doc
+        doc_id = _no_surrogates(str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{n}")
+        yield doc_id, partial(_row_document, row, n, doc_id, source, id_column, text_column, html, max_chars)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -260,22 +269,28 @@ def _table_columns_error(path: Path, id_column: str, text_column: str) -> str | 
     return None
 
 
+def _table_items(path: Path, id_column: str, text_column: str, html_column: str | None,
+                 max_chars: int) -> Iterator[Pending]:
+    column = html_column or text_column
+    try:
+        error = _table_columns_error(path, id_column, column)
+        if error:
+            yield path.stem, partial(Document, path.stem, "", {"path": str(path)}, error=error)
+            return
+        rows = _jsonl_rows(path) if path.suffix == ".jsonl" else _arrow_rows(path)
+        yield from _row_items(rows, path, id_column, column, html_column is not None, max_chars)
+    except (OSError, ValueError) as exc:  # unreadable or malformed table as a whole
+        yield path.stem, partial(Document, path.stem, "", {"path": str(path)}, error=f"unreadable table: {exc}")
+
+
 def read_table(path: Path, id_column: str = "id", text_column: str = "text", html_column: str | None = None,
                max_chars: int = MAX_CHARS) -> Iterator[Document]:
     """Stream the documents of a JSONL, CSV or Parquet table, one per row.
 
     With ``html_column`` the text is read from that column and reduced from HTML to article text.
     """
-    column = html_column or text_column
-    try:
-        error = _table_columns_error(path, id_column, column)
-        if error:
-            yield Document(path.stem, "", {"path": str(path)}, error=error)
-            return
-        rows = _jsonl_rows(path) if path.suffix == ".jsonl" else _arrow_rows(path)
-        yield from _row_documents(rows, path, id_column, column, html_column is not None, max_chars)
-    except (OSError, ValueError) as exc:  # unreadable or malformed table as a whole
-        yield Document(path.stem, "", {"path": str(path)}, error=f"unreadable table: {exc}")
+    for _, build in _table_items(path, id_column, text_column, html_column, max_chars):
+        yield build()
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -294,21 +309,32 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 def iter_documents(
     paths: Iterable[str | Path], id_column: str = "id", text_column: str = "text", *,
     html_column: str | None = None, max_chars: int = MAX_CHARS,
+    skip: Container[str] = frozenset(), on_skip: Callable[[str], None] | None = None,
 ) -> Iterator[Document]:
-    """Stream documents from files, directories and tables. Ids repeated across files get a ``~N`` suffix."""
+    """Stream documents from files, directories and tables. Ids repeated across files get a ``~N`` suffix.
+
+    Documents whose final id is in ``skip`` (a resumed run's finished articles) are passed over before they
+    are read or built; ``on_skip`` is called with each such id.
+    """
     if max_chars < 1:
         raise InputError(f"max_chars must be positive, got {max_chars}")
     seen: dict[str, int] = {}
     for path in expand_paths(paths):
-        suffix = path.suffix.lower()
-        if suffix in TABLE_SUFFIXES:
-            docs: Iterable[Document] = read_table(path, id_column, text_column, html_column, max_chars)
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            items: Iterable[Pending] = _table_items(path, id_column, text_column, html_column, max_chars)
         else:  # .txt, .html, or any file named explicitly
-            docs = [read_text_file(path, max_chars=max_chars)]
-        for doc in docs:
-            count = seen.get(doc.doc_id, 0)
-            seen[doc.doc_id] = count + 1
+            items = [(path.stem, partial(read_text_file, path, max_chars=max_chars))]
+        for raw_id, build in items:
+            raw_id = _no_surrogates(raw_id)  # as make_document does to the id (file names can carry them)
+            count = seen.get(raw_id, 0)
+            seen[raw_id] = count + 1
+            doc_id = f"{raw_id}~{count + 1}" if count else raw_id
+            if doc_id in skip:
+                if on_skip is not None:
+                    on_skip(doc_id)
+                continue
+            doc = build()
             if count:
                 doc.metadata["original_doc_id"] = doc.doc_id
-                doc.doc_id = f"{doc.doc_id}~{count + 1}"
+                doc.doc_id = doc_id
             yield doc

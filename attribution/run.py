@@ -71,16 +71,24 @@ def _skip_done(documents: Iterable[Document], done: set[str], stats: RunStats) -
             yield doc
 
 
+#: Opens the input with the ids to skip (a resumed run's finished articles) and a callback for each skipped id,
+#: so that finished articles are passed over before they are read (see ``attribution.ingest.iter_documents``).
+DocumentSource = Callable[[set[str], Callable[[str], None]], Iterable[Document]]
+
+
 def score_run(
     analyzer: Analyzer,
-    documents: Iterable[Document],
+    documents: Iterable[Document] | DocumentSource,
     outputs: Outputs,
     *,
     resume: bool = False,
     progress: Callable[[str], None] = lambda _: None,
     progress_every: int = 100,
 ) -> RunStats:
-    """Score ``documents`` into ``outputs``; with ``resume``, skip articles the outputs already hold."""
+    """Score ``documents`` into ``outputs``; with ``resume``, skip articles the outputs already hold.
+
+    ``documents`` is an iterable of documents, or a :data:`DocumentSource` that skips finished ones unread.
+    """
     stats = RunStats()
     check_outputs(outputs, resume)
     if progress_every < 1:
@@ -94,6 +102,12 @@ def score_run(
             if outputs.articles is not None and not articles_existed:
                 progress(f"note: {outputs.articles} did not exist, so those {len(done)} articles have no article "
                          "records in it")
+    if callable(documents):
+        def count_skip(_: str) -> None:
+            stats.skipped += 1
+
+        documents = documents(done or set(), count_skip)
+    elif done:
         documents = _skip_done(documents, done, stats)
     started = time.perf_counter()
     summary = None

@@ -167,3 +167,22 @@ def test_conflicting_output_settings_are_refused_before_any_work(tmp_path):
     assert main(["score", "--model", "rules", str(inputs), "-o", str(s), "--format", "csv", "--resume"]) == 2
     assert main(["score", "--model", "rules", str(tmp_path / "missing"), "-o", str(s)]) == 2
     assert s.read_text() == '{"doc_id": "keep"}\n'  # untouched by all three
+
+
+def test_resume_does_not_read_or_build_the_finished_articles(tmp_path, monkeypatch):
+    import attribution.ingest as ingest
+
+    inputs = tmp_path / "in.jsonl"
+    _write_inputs(inputs, 10)
+    s, a = tmp_path / "s.jsonl", tmp_path / "a.jsonl"
+    args = ["score", "--model", "rules", str(inputs), "-o", str(s), "--articles", str(a), "-q"]
+    assert main(args) == 0
+    full = s.read_text(), a.read_text()
+    a.write_text("".join(a.read_text().splitlines(True)[:6]))
+    built = []
+    real = ingest.make_document
+    monkeypatch.setattr(ingest, "make_document", lambda doc_id, *rest, **kw: built.append(doc_id) or real(
+        doc_id, *rest, **kw))
+    assert main([*args, "--resume"]) == 0
+    assert built == [f"r{i}" for i in range(6, 10)]  # only the unfinished ones were built (decoded, repaired)
+    assert (s.read_text(), a.read_text()) == full
