@@ -35,6 +35,14 @@ MAX_HTML_CHARS = 20_000_000
 HEADER_LINE = re.compile(r"^[ \t]*date[ \t]+(?P<date>\d{4}-\d{2}-\d{2})(?:[ \t]+(?P<status>\d{3}))?[ \t]*$")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """Lone UTF-16 surrogates (legal in JSON escapes, unencodable in UTF-8) become U+FFFD, one for one."""
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 @dataclass
 class Document:
     """One input article: its id, the original text as decoded, metadata, and any read error."""
@@ -45,6 +53,11 @@ class Document:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     repairs: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Ids and metadata come from file names, table cells and JSON escapes; none may stop a writer later.
+        self.doc_id = _no_surrogates(self.doc_id)
+        self.metadata = {_no_surrogates(k): _no_surrogates(v) for k, v in self.metadata.items()}
 
 
 class InputError(ValueError):
@@ -83,22 +96,13 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None, list[str]]:
         return text, None, [warning]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _no_surrogates(value: Any) -> Any:
-    """Lone UTF-16 surrogates (legal in JSON escapes, unencodable in UTF-8) become U+FFFD, one for one."""
-    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
-
-
 def make_document(doc_id: str, text: Any, metadata: Mapping[str, Any] | None = None, *, html: bool = False,
                   max_chars: int = MAX_CHARS) -> Document:
     """Build a document from a raw value, flagging missing, empty or oversized text instead of raising.
 
     ``html=True`` reduces an HTML page to its article text first.
     """
-    doc_id = _no_surrogates(doc_id)
-    meta = {_no_surrogates(k): _no_surrogates(v) for k, v in (metadata or {}).items()}
+    meta = dict(metadata or {})
     warnings: list[str] = []
     if text is None or (isinstance(text, float) and text != text):  # None or NaN from a table
         return Document(doc_id, "", meta, error="no text: the text field is missing or null")
@@ -199,7 +203,7 @@ def _row_items(
 ) -> Iterator[Pending]:
     for n, row in enumerate(rows, start=1):
         raw_id = row.get(id_column)
-        doc_id = _no_surrogates(str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{n}")
+        doc_id = str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{n}"
         yield doc_id, partial(_row_document, row, n, doc_id, source, id_column, text_column, html, max_chars)
 
 
@@ -325,7 +329,7 @@ def iter_documents(
         else:  # .txt, .html, or any file named explicitly
             items = [(path.stem, partial(read_text_file, path, max_chars=max_chars))]
         for raw_id, build in items:
-            raw_id = _no_surrogates(raw_id)  # as make_document does to the id (file names can carry them)
+            raw_id = _no_surrogates(raw_id)  # the id the Document will carry (file names and cells can hold them)
             count = seen.get(raw_id, 0)
             seen[raw_id] = count + 1
             doc_id = f"{raw_id}~{count + 1}" if count else raw_id
@@ -336,5 +340,5 @@ def iter_documents(
             doc = build()
             if count:
                 doc.metadata["original_doc_id"] = doc.doc_id
-                doc.doc_id = doc_id
+            doc.doc_id = doc_id
             yield doc

@@ -192,3 +192,19 @@ def test_scripts_without_spaces_get_the_language_warning():
     chinese = "政府周一宣布将提高税收。部长说，计划将在夏季提交。批评者警告说，这将对经济和家庭产生影响。" * 2
     result = attribution.load("rules").analyze(chinese)
     assert any("Latin script" in w for w in result.warnings)
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_run(tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, content in ((b"caf\xe9.txt", b""), (b"ok.txt", b"The council met.")):  # an empty file: error record
+        with open(os.path.join(os.fsencode(folder), name), "wb") as handle:
+            handle.write(content)
+    arts = tmp_path / "a.jsonl"
+    assert main(["score", "--model", "rules", str(folder), "-o", str(tmp_path / "s.jsonl"), "--articles", str(arts),
+                 "-q"]) == 0
+    records = {r["doc_id"]: r for r in map(json.loads, arts.read_text(encoding="utf-8").splitlines())}
+    assert records["caf\ufffd"]["status"] == "error" and "\ufffd" in records["caf\ufffd"]["metadata"]["path"]
+    assert records["ok"]["status"] == "ok"
