@@ -36,7 +36,7 @@ def _progress(message: str, quiet: bool) -> None:
 AUTO_COMPILE_BYTES = 20_000_000
 
 
-def _should_compile(args: argparse.Namespace) -> bool:
+def _should_compile(args: argparse.Namespace, paths: list[Path]) -> bool:
     if args.compile != "auto":
         return args.compile == "yes"
     if args.model == "rules":
@@ -47,7 +47,7 @@ def _should_compile(args: argparse.Namespace) -> bool:
         settings = Path(args.model) / MODEL_CONFIG_FILE
         if not settings.is_file() or json.loads(settings.read_text(encoding="utf-8")).get("design") != "window":
             return False
-    return sum(path.stat().st_size for path in expand_paths(args.paths)) > AUTO_COMPILE_BYTES
+    return sum(path.stat().st_size for path in paths) > AUTO_COMPILE_BYTES
 
 
 def _documents(paths: list[Path], args: argparse.Namespace, skip: set[str], on_skip) -> Iterator[Document]:
@@ -60,7 +60,7 @@ def run_score(args: argparse.Namespace) -> int:
     if args.summary_by and not args.summary:
         raise ValueError("--summary-by needs --summary DIR")
     paths = list(expand_paths(args.paths))  # a missing input stops the run before any output is opened
-    compile_model = _should_compile(args)
+    compile_model = _should_compile(args, paths)
     if compile_model:
         _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
     analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,

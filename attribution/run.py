@@ -9,14 +9,14 @@ HTML page) before the next one, so a kill loses at most the article in hand and
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from attribution.ingest import Document
 from attribution.pipeline import Analyzer
-from attribution.resume import check_resumable, prepare_resume
+from attribution.resume import prepare_resume
 from attribution.write import RecordWriter, infer_format
 
 
@@ -51,8 +51,7 @@ class Outputs:
 
 def check_outputs(outputs: Outputs, resume: bool) -> None:
     """Refuse conflicting output settings before any file is opened or cut."""
-    if resume:
-        check_resumable(outputs.sentences, outputs.articles, outputs.format)
+    if resume:  # the outputs' own resumability is checked by prepare_resume before it cuts anything
         if outputs.summary is not None and outputs.articles is None:
             raise ValueError("--resume with --summary needs --articles: the summary of a resumed run is read back "
                              "from the article records, so that it covers the articles of the earlier run too")
@@ -63,14 +62,6 @@ def check_outputs(outputs: Outputs, resume: bool) -> None:
                              f"written as {written}: give the articles file a .{written} suffix")
 
 
-def _skip_done(documents: Iterable[Document], done: set[str], stats: RunStats) -> Iterator[Document]:
-    for doc in documents:
-        if doc.doc_id in done:
-            stats.skipped += 1
-        else:
-            yield doc
-
-
 #: Opens the input with the ids to skip (a resumed run's finished articles) and a callback for each skipped id,
 #: so that finished articles are passed over before they are read (see ``attribution.ingest.iter_documents``).
 DocumentSource = Callable[[set[str], Callable[[str], None]], Iterable[Document]]
@@ -78,7 +69,7 @@ DocumentSource = Callable[[set[str], Callable[[str], None]], Iterable[Document]]
 
 def score_run(
     analyzer: Analyzer,
-    documents: Iterable[Document] | DocumentSource,
+    documents: DocumentSource,
     outputs: Outputs,
     *,
     resume: bool = False,
@@ -87,7 +78,7 @@ def score_run(
 ) -> RunStats:
     """Score ``documents`` into ``outputs``; with ``resume``, skip articles the outputs already hold.
 
-    ``documents`` is an iterable of documents, or a :data:`DocumentSource` that skips finished ones unread.
+    ``documents`` opens the input (:data:`DocumentSource`), so that finished articles are skipped unread.
     """
     stats = RunStats()
     check_outputs(outputs, resume)
@@ -102,13 +93,9 @@ def score_run(
             if outputs.articles is not None and not articles_existed:
                 progress(f"note: {outputs.articles} did not exist, so those {len(done)} articles have no article "
                          "records in it")
-    if callable(documents):
-        def count_skip(_: str) -> None:
-            stats.skipped += 1
+    def count_skip(_: str) -> None:
+        stats.skipped += 1
 
-        documents = documents(done or set(), count_skip)
-    elif done:
-        documents = _skip_done(documents, done, stats)
     started = time.perf_counter()
     summary = None
     if outputs.summary is not None and outputs.articles is None:
@@ -124,7 +111,7 @@ def score_run(
             from attribution.html_report import HtmlReport
 
             html = stack.enter_context(HtmlReport(outputs.html, model_name=analyzer.model_name, done=done))
-        for result in analyzer.analyze_many(documents):
+        for result in analyzer.analyze_many(documents(done or set(), count_skip)):
             # Article record last: it is what marks the article finished for --resume.
             sentence_out.write_many(result.sentence_records())
             if html is not None:

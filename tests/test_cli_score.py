@@ -101,11 +101,14 @@ def test_compile_auto_only_for_windowed_models_on_large_inputs(tmp_path, monkeyp
 
     small = tmp_path / "a.txt"
     small.write_text("The council met on Monday.", encoding="utf-8")
-    args = cli.build_parser().parse_args(["score", str(small)])
-    assert args.compile == "auto" and cli._should_compile(args) is False  # a small input is not worth compiling
+    def should(*extra):
+        return cli._should_compile(cli.build_parser().parse_args(["score", str(small), *extra]), [small])
+
+    assert cli.build_parser().parse_args(["score", str(small)]).compile == "auto"
+    assert should() is False  # a small input is not worth compiling
     monkeypatch.setattr(cli, "AUTO_COMPILE_BYTES", 10)
-    assert cli._should_compile(args) is True  # the default (windowed) model on a large input
-    assert cli._should_compile(cli.build_parser().parse_args(["score", str(small), "--model", "rules"])) is False
-    assert cli._should_compile(cli.build_parser().parse_args(["score", str(small), "--compile", "no"])) is False
+    assert should() is True  # the default (windowed) model on a large input
+    assert should("--model", "rules") is False
+    assert should("--compile", "no") is False
     monkeypatch.setattr(cli, "AUTO_COMPILE_BYTES", 10**12)
-    assert cli._should_compile(cli.build_parser().parse_args(["score", str(small), "--compile", "yes"])) is True
+    assert should("--compile", "yes") is True
