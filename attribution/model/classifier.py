@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -37,6 +38,23 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
     from torch.ao.quantization import quantize_dynamic
 
     return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def load_model_dir(path: str | Path, auto_class, quantize: str | None) -> tuple[Any, Any, dict[str, Any]]:
+    """Model (fp32, int8 if asked), tokenizer and attribution settings of a saved model directory, offline;
+    torch threads set to the cores available. Shared by the window and pair classifiers."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import AutoTokenizer
+
+    path = Path(path)
+    settings_path = path / MODEL_CONFIG_FILE
+    settings = json.loads(settings_path.read_text()) if settings_path.exists() else {}
+    model = auto_class.from_pretrained(path, dtype=torch.float32)
+    if quantize == "int8":
+        model = quantize_int8(model)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    set_threads()
+    return model, tokenizer, settings
 
 
 def _span_from_tags(tags: list[str], offsets: list[tuple[int, int]], kind: str) -> tuple[int, int] | None:
@@ -71,16 +89,9 @@ class WindowClassifier:
     @classmethod
     def from_pretrained(cls, path: str | Path, quantize: str | None = None, batch_size: int = 16):
         """Load a model directory written by ``attribution train`` (fp16 weights are upcast to fp32)."""
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers import AutoModelForTokenClassification
 
-        path = Path(path)
-        settings = json.loads((path / MODEL_CONFIG_FILE).read_text()) if (path / MODEL_CONFIG_FILE).exists() else {}
-        model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
-        if quantize == "int8":
-            model = quantize_int8(model)
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        set_threads()
+        model, tokenizer, settings = load_model_dir(path, AutoModelForTokenClassification, quantize)
         return cls(model, tokenizer, settings.get("max_length", 256), settings.get("overlap", 1), batch_size,
                    name=str(path))
 

@@ -6,16 +6,13 @@ side by side in the model card and the benchmark).
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import torch
 
 from attribution.labels import LABELS
-from attribution.model import MODEL_CONFIG_FILE
-from attribution.model.classifier import quantize_int8, set_threads
+from attribution.model.classifier import load_model_dir
 from attribution.results import Prediction
 from attribution.segment import Sentence
 
@@ -35,17 +32,10 @@ class PairClassifier:
 
     @classmethod
     def from_pretrained(cls, path: str | Path, quantize: str | None = None, batch_size: int = 32):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoModelForSequenceClassification
 
-        path = Path(path)
-        settings = json.loads((path / MODEL_CONFIG_FILE).read_text())
-        model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
-        if quantize == "int8":
-            model = quantize_int8(model)
-        set_threads()
-        return cls(model, AutoTokenizer.from_pretrained(path), batch_size, min(settings.get("max_length", 128), 128),
-                   name=str(path))
+        model, tokenizer, settings = load_model_dir(path, AutoModelForSequenceClassification, quantize)
+        return cls(model, tokenizer, batch_size, min(settings.get("max_length", 128), 128), name=str(path))
 
     @torch.inference_mode()
     def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
