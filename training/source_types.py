@@ -143,6 +143,7 @@ def _head(phrase: str) -> tuple[str, int]:
         start += 2
         while start < len(words) - 1 and lowered[start] in DETERMINERS:
             start += 1
+    start = min(start, len(words) - 1)  # a bare "one of" keeps its last word
     idx = start
     for i in range(start, len(words)):
         if lowered[i] in _HEAD_STOP and i > start and not (
