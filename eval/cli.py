@@ -28,8 +28,10 @@ def load_gold(args: argparse.Namespace) -> GoldSet:
     if bool(args.gold) != bool(args.docs):
         raise EvaluationInputError("--gold UNITS.jsonl and --docs DOCS.jsonl go together")
     if args.gold:
+        if args.round:
+            raise EvaluationInputError("--round selects documents of the project's gold set, not of --gold")
         return load_gold_files(args.gold, args.docs)
-    return load_default_gold(args.data_dir)
+    return load_default_gold(args.data_dir, rounds=args.round or None)
 
 
 def load_systems(args: argparse.Namespace, gold: GoldSet) -> list[Predictions]:
@@ -89,6 +91,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--gold", metavar="UNITS.jsonl",
                    help="another gold set: units {doc_id, start, end, label} (default: the project's eval/gold)")
     p.add_argument("--docs", metavar="DOCS.jsonl", help="texts of that gold set: {doc_id, text}")
+    p.add_argument("--round", type=int, action="append", metavar="N",
+                   help="only the project's documents of labelling round N (1: the first 11; 2: the 12 added "
+                        "later); repeatable; default: all")
     p.add_argument("--data-dir", help="shared data directory: the default gold set's texts, and the "
                    "tracker phrases of the rules baseline (default: $ATTRIBUTION_DATA_DIR, else ../shared/data)")
     p.add_argument("--bootstrap", type=_positive, default=DEFAULT_RESAMPLES,

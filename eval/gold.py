@@ -142,12 +142,20 @@ def load_gold_files(units_path: str | Path, docs_path: str | Path) -> GoldSet:
     return _checked(GoldSet(str(units_path), texts, parsed))
 
 
-def load_default_gold(data_dir: str | Path | None = None, gold_dir: str | Path = DEFAULT_GOLD_DIR) -> GoldSet:
-    """The project's hand-labelled set, its texts joined from the shared corpora and checked unchanged."""
+def load_default_gold(data_dir: str | Path | None = None, gold_dir: str | Path = DEFAULT_GOLD_DIR,
+                      rounds: Iterable[int] | None = None) -> GoldSet:
+    """The project's hand-labelled set, its texts joined from the shared corpora and checked unchanged.
+
+    ``rounds`` keeps only the documents of those labelling rounds (a document without ``"round"`` is of
+    round 1), so that figures published for an earlier, smaller set can be reproduced.
+    """
     gold_dir = Path(gold_dir)
     root = resolve_data_dir(data_dir)
+    keep = None if rounds is None else set(rounds)
     texts: dict[str, str] = {}
     for line_no, doc in read_jsonl(gold_dir / "documents.jsonl"):
+        if keep is not None and doc.get("round", 1) not in keep:
+            continue
         where = f"{gold_dir / 'documents.jsonl'}:{line_no} ({doc.get('doc_id')})"
         missing = [key for key in ("doc_id", "locator", "chars", "sha256_16") if doc.get(key) is None]
         if missing:
@@ -163,8 +171,13 @@ def load_default_gold(data_dir: str | Path | None = None, gold_dir: str | Path =
                 "data directory?"
             )
         texts[doc["doc_id"]] = text
+    if not texts:
+        raise EvaluationInputError(f"{gold_dir}: no documents of round(s) {sorted(keep or ())}")
     units_path = gold_dir / "units.jsonl"
     parsed = [_unit(record, texts, n, f"{units_path}:{line_no}")
-              for n, (line_no, record) in enumerate(read_jsonl(units_path))]
+              for n, (line_no, record) in enumerate(read_jsonl(units_path))
+              if keep is None or record.get("doc_id") in texts]
     name = "eval/gold" if gold_dir == DEFAULT_GOLD_DIR else str(gold_dir)
+    if keep is not None:
+        name += " round " + "+".join(str(r) for r in sorted(keep))
     return _checked(GoldSet(name, texts, parsed))

@@ -49,3 +49,24 @@ def test_rules_baseline_scores_on_the_default_gold(data_dir, tmp_path, capsys):
     low, high = metrics["macro_f1_ci"]
     assert low <= metrics["macro_f1"] <= high
     assert metrics["boilerplate"]["units"] > 0 and system["missing_documents"] == []
+
+
+def test_rounds_select_disjoint_documents_that_make_up_the_whole_set(data_dir):
+    whole = load_default_gold(data_dir)
+    first, second = (load_default_gold(data_dir, rounds=[n]) for n in (1, 2))
+    assert first.name == "eval/gold round 1" and second.name == "eval/gold round 2"
+    assert not set(first.texts) & set(second.texts)
+    assert set(first.texts) | set(second.texts) == set(whole.texts)
+    assert len(first.units) + len(second.units) == len(whole.units)
+    assert all(u.doc_id in second.texts for u in second.units)
+
+
+def test_round_errors_are_clear(data_dir, tmp_path, capsys):
+    assert main(["evaluate", "--model", "rules", "--round", "7", "--data-dir", str(data_dir), "-q"]) == 2
+    assert "no documents of round(s) [7]" in capsys.readouterr().err
+    units, docs = tmp_path / "u.jsonl", tmp_path / "d.jsonl"
+    docs.write_text('{"doc_id": "d", "text": "A fact."}\n', encoding="utf-8")
+    units.write_text('{"doc_id": "d", "start": 0, "end": 7, "label": "direct_fact"}\n', encoding="utf-8")
+    argv = ["evaluate", "--model", "rules", "--gold", str(units), "--docs", str(docs), "--round", "1", "-q"]
+    assert main(argv) == 2
+    assert "--round selects documents of the project's gold set" in capsys.readouterr().err
