@@ -34,7 +34,7 @@ class LineRule:
             return False
         if self.after_headline_only and not headline_seen:
             return False
-        stripped = line.strip()
+        stripped = line.strip().lstrip("\ufeff")  # a byte-order mark left at the start of a line
         return len(stripped) <= self.max_len and bool(self.pattern.search(stripped))
 
 
@@ -104,7 +104,10 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "photo_credit",
         _rx(r"^((photo|image|picture|video)s?\s*(credit)?\s*(:|by\b)|credit\s*:)"
-            r"|\((photo|image)s?:?[^)]*\)$|\b(getty images|ap photo|reuters/|afp via getty)\b[^.]{0,80}$"),
+            r"|\((photo|image)s?:?[^)]*\)$|\b(getty images|ap photo|reuters/|afp via getty)\b[^.]{0,80}$"
+            r"|^[\w .'’-]{1,60}/(getty images|ap|reuters|afp)\.?$"
+            r"|^[\w .,'’-]{1,60}/(facebook|linkedin|twitter|instagram|youtube)\.?$"
+            r"|^(facebook|linkedin|twitter|instagram|youtube)/[\w .,'’-]{1,60}\.?$"),
         "photo credit or caption",
         max_len=250,
     ),
@@ -112,7 +115,9 @@ LINE_RULES: tuple[LineRule, ...] = (
         "newsletter",
         _rx(r"\b(sign up|subscribe|register)\b.{0,60}\b(newsletter|podcast|alerts?|briefing)\b"
             r"|^get (daily|weekly|breaking|the latest) (news |email )?(updates|alerts|news)\b"
-            r"|\bget (the latest|our).{0,60}\b(in|to) your inbox\b|^(subscribe|sign up)( now| today| here)?[.!]?$"),
+            r"|\bget (the latest|our).{0,60}\b(in|to) your inbox\b|^(subscribe|sign up)( now| today| here)?[.!]?$"
+            r"|^to (un)?subscribe\b|^sign up to get an? (e-?mail|alert)\b"
+            r"|^follow\b.{0,120}\bon (twitter|facebook|instagram)\b"),
         "newsletter or subscription promo",
         max_len=250,
     ),
@@ -137,15 +142,43 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "section_label",
-        _rx(r"^(abstract|full text|summary|transcript|\((start|end) of (document|article)\))[.:]?$|^[=_*~#-]{3,}$"),
+        _rx(r"^(abstract|full text|summary|transcript|\((start|end) of (document|article)\))[.:]?$"
+            r"|^[=_*~#-]{3,}\.?$|^[—–-]{2,}\.?$"),
         "section label or separator line",
     ),
     LineRule(
         "dateline",
         _rx(r"^((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
             r"[a-z]*\.?\s+\d{1,2},?\s+\d{4}(,?\s+\d{1,2}:\d{2}.*)?$|^\d{4}-\d{2}-\d{2}([ t]\d{1,2}:\d{2}.*)?$"
-            r"|^(updated|published|posted)\b.{0,40}\d{4}.{0,20}$"),
+            r"|^(updated|published|posted)\b.{0,40}\d{4}.{0,20}$"
+            r"|^\d{1,2}([:.]\d{2})?\s*[ap]\.\s?m\.?$|^\d{1,2}([:.]\d{2})?\s*[ap]m$"
+            r"|^\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}$"
+            r"|^\d{1,2}/\d{1,2}/\d{2,4}(\s*-?\s*\d{1,2}:\d{2}(:\d{2})?)?$"
+            r"|^(the\s+)?[a-z][\w .'’&-]{1,40}:\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+            r"\s+\d{1,2},?\s+\d{4}$"),
         "stand-alone date or timestamp",
+    ),
+    LineRule(
+        "credit_line",
+        _rx(r"\bcan be reached at\b|^contact [\w .'’-]{2,40} at\b"
+            r"|\bcontributed (reporting|to this (report|story|article))|^\(?additional reporting by\b"
+            r"|^this (story|article|post) has been updated\b|^this is a developing story\b"),
+        "reporter credit, contact line or update note",
+        max_len=200,
+    ),
+    LineRule(
+        "credit_line",
+        # Case-sensitive: a reporter's name, then "reported from <place>." or "writes for ...".
+        re.compile(r"^[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){1,3} (reported from [\w .,'’-]{2,40}\.?$|writes for\b)"),
+        "reporter credit, contact line or update note",
+        max_len=200,
+    ),
+    LineRule(
+        "signature",
+        # Case-sensitive: a dash, then a name with at most a capitalised title ("— Reporter Jane Roe.").
+        re.compile(r"^[-—–]\s*([A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]+\.?$"),
+        "reporter's signature line",
+        max_len=80,
     ),
     LineRule(
         "author_bio",
@@ -169,6 +202,12 @@ LINE_RULES: tuple[LineRule, ...] = (
         max_len=200,
     ),
     LineRule(
+        "nav_menu",
+        re.compile(r"^[^/.!?]{1,40}(\s/\s[^/.!?]{1,40}){2,}$|^[^>]{1,40}(\s>\s[^>]{1,60}){2,}$"),
+        "navigation menu or breadcrumb trail",
+        max_len=200,
+    ),
+    LineRule(
         "crosshead",
         # Case-sensitive: one to four words, capitalised, no closing punctuation, after the headline.
         re.compile(r"^[A-Z][\w'’-]*(\s+[\w'’-]+){0,3}$"),
@@ -178,7 +217,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "related_links",
         _rx(r"^(related( articles| stories| coverage| content)?|read more|see also|more from [\w ]+"
-            r"|recommended( for you)?)\s*:?(\s.{0,100})?$"),
+            r"|recommended( for you)?)\s*:?(\s.{0,100})?$|^\(?full (story|article)\)?\.?$"
+            r"|^\(\d{1,2} \w{3} \d{2} \| [^)]{1,40}\)$"),
         "related-links menu",
         max_len=120,
     ),

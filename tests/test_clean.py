@@ -119,3 +119,58 @@ def test_header_block_fields_sections_dates_and_appeals_are_removed():
 
 def test_short_first_line_is_the_headline_not_a_crosshead():
     assert _kept(_page("Talks stall", BODY[0])) == ["Talks stall", BODY[0]]
+
+
+def test_live_blog_credits_breadcrumbs_and_dated_lines_are_removed():
+    # Shapes of page furniture that the spec annotators found leaking through (written here, not copied).
+    noise = [
+        ("3:45 p.m.", "dateline"), ("___.", "section_label"), ("—-", "section_label"),
+        ("14 March 2005", "dateline"), ("02/04/2005 - 09:15:30", "dateline"),
+        ("The Example Ledger: Mar. 2, 2005", "dateline"),
+        ("Jane Roe/Getty Images.", "photo_credit"), ("Facebook/Jane Roe.", "photo_credit"),
+        ("Jane Roe/LinkedIn.", "photo_credit"),
+        ("To UNSUBSCRIBE, send a blank message to list@example.org.", "newsletter"),
+        ("Sign up to get an email from reporter Jane Roe when she publishes a new story.", "newsletter"),
+        ("Follow our reporter Jane Roe on Twitter at @janeroe.", "newsletter"),
+        ("Jane Roe can be reached at 555-0100 or jroe@example.org", "credit_line"),
+        ("John Doe contributed reporting from Springfield.", "credit_line"),
+        ("(Additional reporting by John Doe)", "credit_line"),
+        ("John Doe reported from Springfield.", "credit_line"),
+        ("\ufeffThis is a developing story and will be updated.", "credit_line"),
+        ("This story has been updated with reactions from the council.", "credit_line"),
+        ("— Statehouse Correspondent Jane Roe.", "signature"),
+        ("About us / Contact us / Advertising / Subscribe", "nav_menu"),
+        ("Home > News > Local > Transport", "nav_menu"),
+        ("(Full story)", "related_links"), ("(01 Aug 04 | Business )", "related_links"),
+    ]
+    page = _page(BODY[0], *[line for line, _ in noise], BODY[1])
+    result = clean(page)
+    assert [page[s:e] for s, e in result.content] == [BODY[0], BODY[1]]
+    assert [r.rule for r in result.removed] == [rule for _, rule in noise]
+
+
+def test_prose_near_the_new_rules_is_kept():
+    prose = [
+        "According to a Reuters/Ipsos poll, the two candidates are in a dead heat nationally.",
+        "Police said the suspect can be reached only through his lawyer, who declined to comment.",
+        "The mayor reported from the scene that the fire was under control by 3 p.m. on Sunday.",
+        "He signed up to get an email alert whenever the council publishes its minutes.",
+        "- The council will vote on the budget in March, officials said.",
+        "Sales rose 4% / 5% / 6% in the three quarters, the company said.",
+        "Two officials reported from Kabul.",
+    ]
+    assert _kept(_page(BODY[0], *prose)) == [BODY[0], *prose]
+
+
+def test_cleaning_check_counts_removed_boilerplate_and_lost_content():
+    from training.check_cleaning import check_documents
+
+    text = _page(BODY[0], "3:45 p.m.", "Gallery of the week", BODY[1])
+    units = [{"start": text.index(line), "end": text.index(line) + len(line), "label": label}
+             for line, label in ((BODY[0], "direct_fact"), ("3:45 p.m.", "boilerplate"),
+                                 ("Gallery of the week", "boilerplate"), (BODY[1], "reported_claim"))]
+    check = check_documents([("d", text, units)])
+    assert (check.boilerplate_removed, check.boilerplate) == (2, 2)  # a timestamp and a crosshead
+    assert (check.content_removed, check.content) == (0, 2)
+    check = check_documents([("d", text, [{**units[0], "label": "boilerplate"}, units[1]])])
+    assert check.leaked == [("d", units[0]["start"], units[0]["end"])]
