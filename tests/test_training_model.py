@@ -197,9 +197,13 @@ def test_model_report_writes_dev_figures_into_metrics_and_card(tmp_path, tiny_ba
     metrics_path = tmp_path / "model" / "metrics.json"
     metrics = json.loads(metrics_path.read_text())
     metrics["dev"] = {"this model": figures, "rules": rules}
+    gold_rules = {**rules, "source_overlap_f1": 0.4321}
+    metrics["gold_round1"] = {"rules": gold_rules}
     metrics_path.write_text(json.dumps(metrics))
     card = write_model_card(tmp_path / "model").read_text()
     assert "| rules | **macro-F1** |" in card and f"{rules['macro_f1']:.3f}" in card
+    round1 = card.split("### Its first round only")[1]
+    assert "| rules | source mention overlap F1 | | | 0.432 | |" in round1
 
 
 def test_readme_example_training_file_reads():

@@ -59,3 +59,31 @@ def test_collect_drops_evaluation_documents_everywhere(tmp_path, monkeypatch):
     assert "polnear:dev/held" not in all_ids
     assert all("polnear:dev/held" in e for e in seen_excludes)
     assert "spec" not in splits and report["held_out_documents"] == 1
+
+
+def test_collect_also_splits_the_spec_labels_by_labelling_round(tmp_path, monkeypatch):
+    from attribution.corpora import text_fingerprint
+    from training import journ, polnear, prepare, tracker
+
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    docs, units = [], []
+    for n, round_ in ((1, None), (2, 2)):
+        text = f"Officials said the bridge {n} is unsafe. It closed on Monday."
+        (tmp_path / f"d{n}.txt").write_text(text, encoding="utf-8")
+        doc = {"doc_id": f"bbc:d{n}", "corpus": "bbc_news", "locator": {"file": f"d{n}.txt"}, "chars": len(text),
+               "sha256_16": text_fingerprint(text)}
+        docs.append({**doc, "round": round_} if round_ else doc)
+        units += [{"doc_id": f"bbc:d{n}", "unit_id": "u0", "start": 0, "end": text.index(".") + 1,
+                   "label": "anonymous_source_quote"},
+                  {"doc_id": f"bbc:d{n}", "unit_id": "u1", "start": text.index("It"), "end": len(text),
+                   "label": "direct_fact"}]
+    (spec / "documents.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    (spec / "units.jsonl").write_text("".join(json.dumps(u) + "\n" for u in units))
+    monkeypatch.setattr(polnear, "convert_split", lambda data_dir, split, exclude=frozenset(), progress=None: [])
+    monkeypatch.setattr(journ, "convert", lambda data_dir, exclude=frozenset(): iter(()))
+    monkeypatch.setattr(tracker, "convert", lambda data_dir, exclude=frozenset(): iter(()))
+    splits, _ = prepare.collect(tmp_path, gold_dir=tmp_path / "no_gold", spec_dir=spec)
+    assert {r.doc_id for r in splits["spec"]} == {"bbc:d1", "bbc:d2"}
+    assert [r.doc_id for r in splits["spec_round1"]] == ["bbc:d1", "bbc:d1"]
+    assert [r.doc_id for r in splits["spec_round2"]] == ["bbc:d2", "bbc:d2"]

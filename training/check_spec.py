@@ -29,7 +29,7 @@ from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLA
 from training import polnear
 from training.brat import read_brat
 from training.records import SentenceRecord
-from training.spec import SPEC_DIR, load_units, read_standoff
+from training.spec import SPEC_DIR, document_rounds, load_units
 
 LABELS = (DIRECT_FACT, REPORTED_CLAIM, ANONYMOUS_SOURCE_QUOTE)
 HALVES = ("dev", "test", "fresh")
@@ -45,12 +45,6 @@ def half_of(doc_id: str) -> str:
 def group_of(doc_id: str, rounds: dict[str, int]) -> str:
     """``fresh`` for a second-round document, else its half."""
     return "fresh" if rounds.get(doc_id, 1) >= 2 else half_of(doc_id)
-
-
-def document_rounds(spec_dir: Path) -> dict[str, int]:
-    """The labelling round of each spec document (1 where not given)."""
-    standoff = read_standoff(spec_dir)
-    return {doc_id: int(doc.get("round", 1)) for doc_id, doc in (standoff.documents if standoff else {}).items()}
 
 
 def spec_units(spec_dir: Path, data_dir: Path) -> list[SentenceRecord]:

@@ -59,13 +59,15 @@ def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str,
     }
 
 
-def gold_metrics(models: dict[str, str], data_dir: str | None = None) -> dict[str, Any]:
-    """Every system on the hand-labelled evaluation set, through the evaluator (paired against the first)."""
+def gold_metrics(models: dict[str, str], data_dir: str | None = None, rounds: list[int] | None = None
+                 ) -> dict[str, Any]:
+    """Every system on the hand-labelled evaluation set (``rounds``: only those labelling rounds), through the
+    evaluator (paired against the first)."""
     from eval.evaluate import evaluate
     from eval.gold import load_default_gold
     from eval.predictions import run_model
 
-    gold = load_default_gold(data_dir)
+    gold = load_default_gold(data_dir, rounds=rounds)
     report = evaluate(gold, [run_model(gold, path, data_dir) for path in models.values()])
     out = {}
     for name, system in zip(models, report["systems"], strict=True):
@@ -94,6 +96,7 @@ def report(model_dir: str, dataset: str | None, baselines: list[str], data_dir: 
         records = _cap(list(load_from_disk(dataset)["dev"]), max_dev, seed=13)
         metrics["dev"] = {name: dev_metrics(path, records) for name, path in systems.items()}
     metrics["gold"] = gold_metrics(systems, data_dir)
+    metrics["gold_round1"] = gold_metrics(systems, data_dir, rounds=[1])  # the set earlier cards were measured on
     metrics_path.write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
     write_model_card(model_dir)
     return metrics
@@ -108,11 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-dev", type=int)
     args = parser.parse_args(argv)
     metrics = report(args.model_dir, args.dataset, args.baseline, args.data_dir, args.max_dev)
-    for block in ("dev", "gold"):
+    for block in ("dev", "gold", "gold_round1"):
         for name, figures in metrics.get(block, {}).items():
             if not name.startswith("_"):
                 f1s = " ".join(f"{k[:4]}={v['f1']:.3f}" for k, v in figures["per_label"].items())
-                print(f"{block:4} {name:28} macro-F1 {figures['macro_f1']:.3f}  {f1s}")
+                print(f"{block:11} {name:28} macro-F1 {figures['macro_f1']:.3f}  {f1s}")
     return 0
 
 

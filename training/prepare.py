@@ -2,7 +2,8 @@
 
 Splits: ``train`` (PolNeAR train + sourcing stories hashed to train), ``dev`` (PolNeAR dev + the other
 stories), ``weak`` (anonymous-source-tracker snippets, weak positives only), and ``spec`` (hand labels
-made to the spec, when ``training/spec_labels`` holds them). Evaluation-set documents are dropped from
+made to the spec, when ``training/spec_labels`` holds them, plus ``spec_round1``/``spec_round2``: the same
+records by labelling round). Evaluation-set documents are dropped from
 everything; spec-labelled documents are dropped from the converted splits (their hand labels supersede).
 Output is deterministic: records are sorted by (doc_id, sent_idx) within each split.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from training import journ, polnear, tracker
 from training.records import SentenceRecord
-from training.spec import SPEC_DIR, doc_ids, load_units
+from training.spec import SPEC_DIR, doc_ids, document_rounds, load_units
 from training.splits import GOLD_DIR, check_disjoint, gold_doc_ids, story_split
 
 Progress = Callable[[str], None]
@@ -43,6 +44,7 @@ def collect(data_dir: Path, *, gold_dir: Path = GOLD_DIR, spec_dir: Path = SPEC_
     spec_docs = doc_ids(spec_dir)
     exclude = held_out | spec_docs
     splits: dict[str, list[SentenceRecord]] = {"train": [], "dev": [], "weak": []}
+    by_round: dict[str, list[SentenceRecord]] = {}
     report: dict = {"held_out_documents": len(held_out), "spec_documents": len(spec_docs)}
     for split in polnear.SPLITS:
         progress(f"polnear {split}: converting")
@@ -65,12 +67,17 @@ def collect(data_dir: Path, *, gold_dir: Path = GOLD_DIR, spec_dir: Path = SPEC_
         counts: dict = {}
         splits["spec"] = list(load_units(spec_dir, data_dir, counts=counts))
         report["spec_boilerplate_units_excluded"] = counts.get("boilerplate", 0)
+        rounds = document_rounds(spec_dir)
+        for n in sorted(set(rounds.values())):
+            # the same records by labelling round: train on round 1 and select a recipe on round 2
+            by_round[f"spec_round{n}"] = [r for r in splits["spec"] if rounds.get(r.doc_id, 1) == n]
         progress(f"spec: {len(splits['spec'])} hand-labelled units from {spec_dir}")
     else:
         progress(f"spec: no hand labels at {spec_dir}/{{documents,units}}.jsonl; the spec split is absent")
-    for records in splits.values():
+    for records in [*splits.values(), *by_round.values()]:
         records.sort(key=lambda r: (r.doc_id, r.sent_idx))
     check_disjoint({k: (r.doc_id for r in v) for k, v in splits.items()}, held_out)
+    splits.update(by_round)  # views of the spec split, not further splits: outside the disjointness check
     report["counts"] = count_table(splits)
     return splits, report
 

@@ -72,6 +72,8 @@ def _table(block: dict[str, Any] | None) -> list[str]:
         extra = f" (95% CI {figures['macro_f1_ci'][0]:.3f}–{figures['macro_f1_ci'][1]:.3f})" if figures.get(
             "macro_f1_ci") else ""
         lines.append(f"| {system} | **macro-F1** | | | **{figures['macro_f1']:.3f}**{extra} | |")
+        if figures.get("source_overlap_f1") is not None:
+            lines.append(f"| {system} | source mention overlap F1 | | | {figures['source_overlap_f1']:.3f} | |")
         if figures.get("sentences_per_second"):
             lines.append(f"| {system} | speed | | | {figures['sentences_per_second']:.0f} sentences/s | |")
     return lines
@@ -128,6 +130,8 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         *_table(metrics.get("gold")),
         "",
+        *(["### Its first round only (the 11 documents earlier model cards were measured on; `--round 1`)", "",
+           *_table(metrics["gold_round1"]), ""] if metrics.get("gold_round1") else []),
         *(["## Recipes and choices", "", *metrics["notes"], ""] if metrics.get("notes") else []),
         "## Intended use and limits",
         "",
