@@ -199,11 +199,13 @@ def test_model_report_writes_dev_figures_into_metrics_and_card(tmp_path, tiny_ba
     metrics["dev"] = {"this model": figures, "rules": rules}
     gold_rules = {**rules, "source_overlap_f1": 0.4321}
     metrics["gold_round1"] = {"rules": gold_rules}
+    metrics["dev:spec_round2"] = {"rules": rules}
     metrics_path.write_text(json.dumps(metrics))
     card = write_model_card(tmp_path / "model").read_text()
     assert "| rules | **macro-F1** |" in card and f"{rules['macro_f1']:.3f}" in card
     round1 = card.split("### Its first round only")[1]
     assert "| rules | source mention overlap F1 | | | 0.432 | |" in round1
+    assert "### Dev: the `spec_round2` split" in card.split("### Project hand-labelled")[0]
 
 
 def test_readme_example_training_file_reads():
@@ -213,3 +215,15 @@ def test_readme_example_training_file_reads():
     records = read_user_file(path)
     assert {r["label"] for r in records} == set(LABELS)
     assert [r["sent_idx"] for r in records if r["doc_id"] == "ledger-01"] == [0, 1, 2, 3]
+
+
+def test_shipped_training_configs_are_valid_and_name_prepared_splits():
+    from pathlib import Path
+
+    splits = {"train", "dev", "weak", "spec", "spec_round1", "spec_round2"}  # what prepare-data writes
+    configs = sorted((Path(__file__).resolve().parents[1] / "training" / "configs").glob("*.json"))
+    assert configs
+    for path in configs:
+        config = TrainConfig.load(path)
+        named = {name for stage in config.stages for name in stage} | set(config.train_splits) | {config.dev_split}
+        assert named <= splits, (path.name, named - splits)

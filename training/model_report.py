@@ -83,7 +83,7 @@ def gold_metrics(models: dict[str, str], data_dir: str | None = None, rounds: li
 
 
 def report(model_dir: str, dataset: str | None, baselines: list[str], data_dir: str | None = None,
-           max_dev: int | None = None) -> dict[str, Any]:
+           max_dev: int | None = None, dev_split: str = "dev") -> dict[str, Any]:
     model_dir = str(model_dir)
     systems = {"this model": model_dir, **{Path(b).name if b != "rules" else "rules": b for b in baselines}}
     metrics_path = Path(model_dir) / "metrics.json"
@@ -93,8 +93,12 @@ def report(model_dir: str, dataset: str | None, baselines: list[str], data_dir: 
 
         from training.train import _cap
 
-        records = _cap(list(load_from_disk(dataset)["dev"]), max_dev, seed=13)
-        metrics["dev"] = {name: dev_metrics(path, records) for name, path in systems.items()}
+        data = load_from_disk(dataset)
+        if dev_split not in data:
+            raise SystemExit(f"{dataset} has no split {dev_split!r} (it has {', '.join(data)})")
+        records = _cap(list(data[dev_split]), max_dev, seed=13)
+        block = "dev" if dev_split == "dev" else f"dev:{dev_split}"
+        metrics[block] = {name: dev_metrics(path, records) for name, path in systems.items()}
     metrics["gold"] = gold_metrics(systems, data_dir)
     metrics["gold_round1"] = gold_metrics(systems, data_dir, rounds=[1])  # the set earlier cards were measured on
     metrics_path.write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
@@ -109,9 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", action="append", default=[], help="'rules' or a model directory (repeat)")
     parser.add_argument("--data-dir")
     parser.add_argument("--max-dev", type=int)
+    parser.add_argument("--dev-split", default="dev",
+                        help="dataset split to score as dev (e.g. spec_round2 for a model trained on spec_round1)")
     args = parser.parse_args(argv)
-    metrics = report(args.model_dir, args.dataset, args.baseline, args.data_dir, args.max_dev)
-    for block in ("dev", "gold", "gold_round1"):
+    metrics = report(args.model_dir, args.dataset, args.baseline, args.data_dir, args.max_dev, args.dev_split)
+    for block in ("dev", f"dev:{args.dev_split}", "gold", "gold_round1"):
         for name, figures in metrics.get(block, {}).items():
             if not name.startswith("_"):
                 f1s = " ".join(f"{k[:4]}={v['f1']:.3f}" for k, v in figures["per_label"].items())

@@ -126,6 +126,8 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         *_table(metrics.get("dev")),
         "",
+        *[line for key in sorted(k for k in metrics if k.startswith("dev:"))
+          for line in (f"### Dev: the `{key[4:]}` split", "", *_table(metrics[key]), "")],
         "### Project hand-labelled evaluation set (eval/gold, scored by `attribution evaluate`)",
         "",
         *_table(metrics.get("gold")),
