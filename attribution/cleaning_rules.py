@@ -116,8 +116,10 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(r"\b(sign up|subscribe|register)\b.{0,60}\b(newsletter|podcast|alerts?|briefing)\b"
             r"|^get (daily|weekly|breaking|the latest) (news |email )?(updates|alerts|news)\b"
             r"|\bget (the latest|our).{0,60}\b(in|to) your inbox\b|^(subscribe|sign up)( now| today| here)?[.!]?$"
-            r"|^to (un)?subscribe\b|^sign up to get an? (e-?mail|alert)\b"
-            r"|^follow\b.{0,120}\bon (twitter|facebook|instagram)\b"),
+            r"|^to (un)?subscribe\b.{0,80}\b(send|e-?mail|click|visit|list|newsletter)\b"
+            r"|^sign up to get an? (e-?mail|alert)\b"
+            r"|^follow\b.{0,120}\bon (twitter|facebook|instagram)\b.{0,40}(@\w|twitter\.com/)"
+            r"|^follow (us|me)\b.{0,60}\bon (twitter|facebook|instagram)\b"),
         "newsletter or subscription promo",
         max_len=250,
     ),
@@ -160,7 +162,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "credit_line",
-        _rx(r"\bcan be reached at\b|^contact [\w .'’-]{2,40} at\b"
+        _rx(r"\b(can be reached|contact [\w .'’-]{2,40}) at\b.{0,80}(@\w|\d{3}[-. )]\d{3})"
             r"|\bcontributed (reporting|to this (report|story|article))|^\(?additional reporting by\b"
             r"|^this (story|article|post) has been updated\b|^this is a developing story\b"),
         "reporter credit, contact line or update note",
@@ -168,15 +170,19 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "credit_line",
-        # Case-sensitive: a reporter's name, then "reported from <place>." or "writes for ...".
-        re.compile(r"^[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){1,3} (reported from [\w .,'’-]{2,40}\.?$|writes for\b)"),
+        # Case-sensitive: a reporter's name (no possessive, not "The ..."), then "reported from <Place>." or
+        # "writes for <Publication>." with nothing after: "CNN's X reported from Kabul that ..." is prose.
+        re.compile(r"^(?!The\b)[A-Z][\w.-]+(\s+[A-Z][\w.-]+){0,3} "
+                   r"(reported from|writes for( the)?)(\s+[A-Z][\w.'’&-]*,?){1,6}\.?$"),
         "reporter credit, contact line or update note",
-        max_len=200,
+        max_len=100,
     ),
     LineRule(
         "signature",
-        # Case-sensitive: a dash, then a name with at most a capitalised title ("— Reporter Jane Roe.").
-        re.compile(r"^[-—–]\s*([A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]+\.?$"),
+        # A dash, then a reporter's title and name ("— Statehouse Correspondent Jane Roe."); a bare dashed name
+        # is kept: it is as often a quote's speaker ("- Jane Roe.") as a reporter's signature.
+        _rx(r"^[-—–]\s*([\w.'’-]+\s+){0,3}(correspondent|reporter|staff writer|writer|editor|columnist)\b"
+            r"[\w .'’-]{0,50}$"),
         "reporter's signature line",
         max_len=80,
     ),
@@ -203,7 +209,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "nav_menu",
-        re.compile(r"^[^/.!?]{1,40}(\s/\s[^/.!?]{1,40}){2,}$|^[^>]{1,40}(\s>\s[^>]{1,60}){2,}$"),
+        re.compile(r"^[^/.!?]{1,30}(\s/\s[^/.!?]{1,30}){3,}$|^[^>.!?]{1,40}(\s>\s[^>.!?]{1,60}){2,}$"),
         "navigation menu or breadcrumb trail",
         max_len=200,
     ),

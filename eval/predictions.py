@@ -132,7 +132,15 @@ def read_predictions(path: str | Path, name: str | None = None) -> Predictions:
 
 
 def check_predictions(predictions: Predictions, gold: GoldSet) -> Predictions:
-    """Reject doc_ids not in gold, spans outside the text and overlapping sentences; locate text-only sources."""
+    """Reject doc_ids not in gold, spans outside the text and overlapping sentences; locate text-only sources.
+
+    Documents the gold set left out on purpose (``gold.excluded``: other labelling rounds) are dropped, so one
+    prediction file over the whole set can be scored round by round.
+    """
+    if gold.excluded:
+        by_doc = {d: s for d, s in predictions.by_doc.items() if d not in gold.excluded}
+        predictions = replace(predictions, by_doc=by_doc, failed={
+            d: e for d, e in predictions.failed.items() if d not in gold.excluded})
     unknown = [doc_id for doc_id in predictions.by_doc if doc_id not in gold.texts]
     if unknown:
         first = predictions.by_doc[unknown[0]][0].where

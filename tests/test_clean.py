@@ -138,7 +138,8 @@ def test_live_blog_credits_breadcrumbs_and_dated_lines_are_removed():
         ("John Doe reported from Springfield.", "credit_line"),
         ("\ufeffThis is a developing story and will be updated.", "credit_line"),
         ("This story has been updated with reactions from the council.", "credit_line"),
-        ("— Statehouse Correspondent Jane Roe.", "signature"),
+        ("— Statehouse Correspondent Jane Roe.", "signature"), ("Roe reported from Springfield.", "credit_line"),
+        ("Jane Roe writes for The Example Ledger.", "credit_line"),
         ("About us / Contact us / Advertising / Subscribe", "nav_menu"),
         ("Home > News > Local > Transport", "nav_menu"),
         ("(Full story)", "related_links"), ("(01 Aug 04 | Business )", "related_links"),
@@ -158,6 +159,18 @@ def test_prose_near_the_new_rules_is_kept():
         "- The council will vote on the budget in March, officials said.",
         "Sales rose 4% / 5% / 6% in the three quarters, the company said.",
         "Two officials reported from Kabul.",
+        # shapes a reviewer built against the first version of the credit, newsletter and menu rules
+        "Diplomats believe a deal can be reached at next week's summit in Brussels.",
+        "Contact tracing teams at the hospital have identified 40 further cases.",
+        "CNN's Christiane Amanpour reported from Kabul that the city had fallen.",
+        "The BBC's John Simpson reported from Baghdad.",
+        "Boris Johnson writes for the Daily Telegraph, which pays him a large fee.",
+        "To subscribe to the share offer, investors must apply by Friday, the company said.",
+        "Follow the advice of health officials, the minister posted on Facebook on Sunday.",
+        "- Bernie Sanders.",
+        "- Northern Ireland",
+        "Sources said the ratio was 3 > 2 > 1 in favour of the plan.",
+        "Shares of Apple / Google / Amazon fell",
     ]
     assert _kept(_page(BODY[0], *prose)) == [BODY[0], *prose]
 

@@ -70,3 +70,32 @@ def test_round_errors_are_clear(data_dir, tmp_path, capsys):
     argv = ["evaluate", "--model", "rules", "--gold", str(units), "--docs", str(docs), "--round", "1", "-q"]
     assert main(argv) == 2
     assert "--round selects documents of the project's gold set" in capsys.readouterr().err
+
+
+def test_a_prediction_file_over_the_whole_set_scores_round_by_round(data_dir, tmp_path, capsys):
+    gold = load_default_gold(data_dir)
+    pred = tmp_path / "all.jsonl"
+    with pred.open("w", encoding="utf-8") as handle:  # every content unit predicted direct_fact, all 23 docs
+        for unit in gold.units:
+            if unit.is_content:
+                handle.write(json.dumps({"doc_id": unit.doc_id, "start": unit.start, "end": unit.end,
+                                         "label": "direct_fact"}) + "\n")
+    scores = {}
+    for round_ in ("1", "2"):
+        out = tmp_path / f"r{round_}.json"
+        argv = ["evaluate", "--pred", str(pred), "--round", round_, "--data-dir", str(data_dir), "--bootstrap", "20",
+                "-q", "--json", str(out)]
+        assert main(argv) == 0, capsys.readouterr().err
+        system = json.loads(out.read_text(encoding="utf-8"))["systems"][0]
+        assert system["missing_documents"] == []
+        scores[round_] = system["metrics"]["per_label"]["direct_fact"]["support"]
+    whole = sum(1 for u in gold.units if u.label == "direct_fact")
+    assert scores["1"] + scores["2"] == whole and min(scores.values()) > 0
+
+
+def test_round_two_documents_are_the_documented_draw(data_dir):
+    from eval.select_round2 import select
+
+    listed = [json.loads(line)["doc_id"] for line in (DEFAULT_GOLD_DIR / "documents.jsonl").read_text().splitlines()
+              if json.loads(line).get("round") == 2]
+    assert select(data_dir) == listed

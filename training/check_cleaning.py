@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attribution.clean import clean
-from attribution.corpora import load_text, resolve_data_dir
+from attribution.corpora import load_text, resolve_data_dir, text_fingerprint
 from attribution.labels import BOILERPLATE
 from training.spec import SPEC_DIR, read_standoff
 
@@ -69,7 +69,14 @@ def spec_documents(spec_dir: Path, data_dir: Path) -> Iterable[tuple[str, str, l
     for unit in standoff.units:
         by_doc.setdefault(unit["doc_id"], []).append(unit)
     for doc_id, units in by_doc.items():
-        yield doc_id, load_text(standoff.documents[doc_id]["locator"], data_dir), units
+        doc = standoff.documents.get(doc_id)
+        if doc is None:
+            raise SystemExit(f"{spec_dir}/units.jsonl: unit of {doc_id!r}, which documents.jsonl does not list")
+        text = load_text(doc["locator"], data_dir)
+        if text_fingerprint(text) != doc["sha256_16"]:
+            raise SystemExit(f"{doc_id}: the corpus text differs from the one labelled; is {data_dir} the right "
+                             "data directory?")
+        yield doc_id, text, units
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Measure a saved model beside the baselines and write the numbers into its metrics and model card.
 
-Dev: the prepared dataset's dev split, sentence by sentence as the converter
-segmented it (each article's sentences in order, so the windowed model sees
+Dev: the prepared dataset's dev split (or ``--dev-split``, e.g. ``spec_round2``), sentence by sentence as
+segmented for it (each article's sentences in order, so the windowed model sees
 its context). Gold: the project's hand-labelled set, scored by the evaluator
 (`eval`) from the raw corpus text, cleaning included, with bootstrap intervals.
 
@@ -59,27 +59,30 @@ def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str,
     }
 
 
-def gold_metrics(models: dict[str, str], data_dir: str | None = None, rounds: list[int] | None = None
-                 ) -> dict[str, Any]:
-    """Every system on the hand-labelled evaluation set (``rounds``: only those labelling rounds), through the
-    evaluator (paired against the first)."""
+def gold_metrics(models: dict[str, str], data_dir: str | None = None) -> dict[str, dict[str, Any]]:
+    """Every system on the hand-labelled evaluation set, through the evaluator (paired against the first):
+    ``{"gold": all rounds, "gold_round1": the first round only}``, from one run of each model."""
     from eval.evaluate import evaluate
     from eval.gold import load_default_gold
     from eval.predictions import run_model
 
-    gold = load_default_gold(data_dir, rounds=rounds)
-    report = evaluate(gold, [run_model(gold, path, data_dir) for path in models.values()])
-    out = {}
-    for name, system in zip(models, report["systems"], strict=True):
-        m = system["metrics"]
-        out[name] = {"per_label": {k: {x: v[x] for x in ("precision", "recall", "f1", "support")}
-                                   for k, v in m["per_label"].items()},
-                     "macro_f1": m["macro_f1"], "macro_f1_ci": m.get("macro_f1_ci"),
-                     "anonymous_share_mae": m["anonymous_share"]["mae"],
-                     "source_overlap_f1": m["source_match"]["overlap_f1"],
-                     "boilerplate_leak_rate": m["boilerplate"]["leak_rate"]}
-    out["_comparisons"] = report.get("comparisons", [])
-    return out
+    gold = load_default_gold(data_dir)
+    predictions = [run_model(gold, path, data_dir) for path in models.values()]
+    blocks = {}
+    for block, subset in (("gold", gold), ("gold_round1", load_default_gold(data_dir, rounds=[1]))):
+        report = evaluate(subset, predictions)
+        out: dict[str, Any] = {}
+        for name, system in zip(models, report["systems"], strict=True):
+            m = system["metrics"]
+            out[name] = {"per_label": {k: {x: v[x] for x in ("precision", "recall", "f1", "support")}
+                                       for k, v in m["per_label"].items()},
+                         "macro_f1": m["macro_f1"], "macro_f1_ci": m.get("macro_f1_ci"),
+                         "anonymous_share_mae": m["anonymous_share"]["mae"],
+                         "source_overlap_f1": m["source_match"]["overlap_f1"],
+                         "boilerplate_leak_rate": m["boilerplate"]["leak_rate"]}
+        out["_comparisons"] = report.get("comparisons", [])
+        blocks[block] = out
+    return blocks
 
 
 def report(model_dir: str, dataset: str | None, baselines: list[str], data_dir: str | None = None,
@@ -99,8 +102,7 @@ def report(model_dir: str, dataset: str | None, baselines: list[str], data_dir: 
         records = _cap(list(data[dev_split]), max_dev, seed=13)
         block = "dev" if dev_split == "dev" else f"dev:{dev_split}"
         metrics[block] = {name: dev_metrics(path, records) for name, path in systems.items()}
-    metrics["gold"] = gold_metrics(systems, data_dir)
-    metrics["gold_round1"] = gold_metrics(systems, data_dir, rounds=[1])  # the set earlier cards were measured on
+    metrics.update(gold_metrics(systems, data_dir))  # all rounds, and round 1: the set earlier cards used
     metrics_path.write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
     write_model_card(model_dir)
     return metrics

@@ -122,10 +122,8 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         "## Quality",
         "",
-        "### Dev set",
-        "",
-        *_table(metrics.get("dev")),
-        "",
+        *(["### Dev set", "", *_table(metrics.get("dev")), ""]
+          if metrics.get("dev") or not any(k.startswith("dev:") for k in metrics) else []),
         *[line for key in sorted(k for k in metrics if k.startswith("dev:"))
           for line in (f"### Dev: the `{key[4:]}` split", "", *_table(metrics[key]), "")],
         "### Project hand-labelled evaluation set (eval/gold, scored by `attribution evaluate`)",

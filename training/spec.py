@@ -42,11 +42,11 @@ def read_standoff(directory: Path) -> StandOff | None:
     return StandOff(documents, units)
 
 
-
 def document_rounds(spec_dir: Path) -> dict[str, int]:
     """The labelling round of each spec document (1 where not given)."""
     standoff = read_standoff(spec_dir)
     return {doc_id: int(doc.get("round", 1)) for doc_id, doc in (standoff.documents if standoff else {}).items()}
+
 
 def doc_ids(directory: Path) -> set[str]:
     standoff = read_standoff(directory)
