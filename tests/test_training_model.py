@@ -130,10 +130,24 @@ def test_bad_training_file_via_cli_is_exit_2(tmp_path, capsys):
 @pytest.mark.parametrize("bad", [{"design": "cnn"}, {"overlap": 0}, {"max_length": 4}, {"class_weighting": "x"},
                                  {"dataset_dir": None}, {"stages": [["train"]], "stage_epochs": [1, 2]},
                                  {"stages": [["train"], ["spec"]], "stage_epochs": [1, 0]},
-                                 {"stages": [["train"], ["spec"]], "stage_class_weighting": ["none", "x"]}])
+                                 {"stages": [["train"], ["spec"]], "stage_class_weighting": ["none", "x"]},
+                                 {"stages": [["train"], ["spec", "train:0"]]}, {"stages": [["train:many"]]}])
 def test_config_is_validated(bad):
     with pytest.raises(ValueError, match="invalid training config"):
         TrainConfig(**{"base_model": "x", **bad})
+
+
+def test_a_stage_entry_with_a_size_draws_whole_articles_of_that_split():
+    from training.features import group_articles
+    from training.train import stage_part
+
+    records = synthetic_records(30, seed=5)
+    sample = stage_part({"train": records}, "train:40", seed=13)
+    assert sample == stage_part({"train": records}, "train:40", seed=13)  # deterministic
+    assert 40 <= len(sample) < len(records)
+    by_doc = {doc[0]["doc_id"]: doc for doc in group_articles(records)}
+    assert all(doc == by_doc[doc[0]["doc_id"]] for doc in group_articles(sample))  # whole articles only
+    assert stage_part({"train": records}, "train", seed=13) is records
 
 
 def test_config_json_round_trip_and_unknown_keys(tmp_path):
@@ -225,5 +239,6 @@ def test_shipped_training_configs_are_valid_and_name_prepared_splits():
     assert configs
     for path in configs:
         config = TrainConfig.load(path)
-        named = {name for stage in config.stages for name in stage} | set(config.train_splits) | {config.dev_split}
+        named = {n.split(":")[0] for stage in config.stages for n in stage}
+        named |= set(config.train_splits) | {config.dev_split}
         assert named <= splits, (path.name, named - splits)

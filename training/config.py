@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ class TrainConfig:
     dev_files: list[str] = field(default_factory=list)
     train_splits: list[str] = field(default_factory=lambda: ["train"])
     dev_split: str = "dev"
-    stages: list[list[str]] = field(default_factory=list)  # e.g. [["train"], ["spec"]]: fine-tune stage by stage
+    stages: list[list[str]] = field(default_factory=list)  # e.g. [["train"], ["spec", "train:4000"]]: stage by stage;
+    # "split:N" is a sample of N sentences of that split (whole articles, drawn with the seed)
     stage_epochs: list[float] | None = None  # epochs per stage (e.g. [1, 2]); default: ``epochs`` for every stage
     stage_class_weighting: list[str] | None = None  # class weighting per stage; default: ``class_weighting``
     max_length: int = 256
@@ -61,6 +63,9 @@ class TrainConfig:
             errors.append("overlap must be at least 1 sentence, so every sentence sees its neighbour")
         if self.learning_rate <= 0 or self.epochs <= 0 or self.batch_size < 1:
             errors.append("learning_rate and epochs must be positive, batch_size at least 1")
+        bad = [e for stage in self.stages for e in stage if not re.fullmatch(r"[\w.-]+(:[1-9]\d*)?", str(e))]
+        if bad:
+            errors.append(f"stage entries are split names, optionally ':N' for a sample of N sentences: {bad}")
         if self.stage_epochs is not None and (len(self.stage_epochs) != len(self.stages)
                                                or any(e <= 0 for e in self.stage_epochs)):
             errors.append("stage_epochs must give one positive number of epochs per stage")

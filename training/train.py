@@ -43,11 +43,23 @@ def load_records(
             f"prepared dataset {config.dataset_dir!r} not found: run `attribution prepare-data --out DIR` first"
         )
     data = load_from_disk(config.dataset_dir)
-    names = sorted({s for stage in (config.stages or [config.train_splits]) for s in stage})
+    names = sorted({split_name(s) for stage in (config.stages or [config.train_splits]) for s in stage})
     missing = [n for n in [*names, config.dev_split] if n not in data]
     if missing:
         raise ValueError(f"split(s) {missing} not in {config.dataset_dir} (has: {', '.join(data)})")
     return {n: list(data[n]) for n in names}, list(data[config.dev_split])
+
+
+def split_name(entry: str) -> str:
+    """The split a stage entry reads: ``"train:4000"`` (a sample of ``train``) reads ``train``."""
+    return entry.split(":", 1)[0]
+
+
+def stage_part(stage_records: dict[str, list[Record]], entry: str, seed: int) -> list[Record]:
+    """The records of one stage entry: a whole split, or ``"split:N"``, whole articles drawn with ``seed``
+    until N sentences (e.g. some corpus sentences mixed into the spec stage, against forgetting)."""
+    name, _, size = entry.partition(":")
+    return _cap(stage_records[name], int(size), seed) if size else stage_records[name]
 
 
 def _cap(records: list[Record], limit: int | None, seed: int) -> list[Record]:
@@ -188,7 +200,7 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) ->
     trainer = None
     all_labels: list[str] = []
     for n, stage in enumerate(stages):
-        records = [r for name in stage for r in stage_records[name]]
+        records = [r for entry in stage for r in stage_part(stage_records, entry, config.seed)]
         records = _cap(records, config.max_train_examples, config.seed)
         if not records:
             raise ValueError(f"stage {stage} has no training records")

@@ -45,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="model directory to write")
     p.add_argument("--design", choices=("window", "pair"))
     p.add_argument("--dataset", help="prepared DatasetDict from `attribution prepare-data` (default data/prepared)")
-    p.add_argument("--stages", help="training splits per stage, e.g. 'train,spec' (two stages) or 'train+spec'")
+    p.add_argument("--stages", help="training splits per stage, e.g. 'train,spec' (two stages), 'train+spec' (one), "
+                   "'train,spec+train:4000' (a 4,000-sentence sample of train mixed into the second stage)")
     p.add_argument("--stage-epochs", help="epochs per stage, e.g. '1,2' (default: --epochs for every stage)")
     p.add_argument("--train", nargs="+", help="your own labelled JSONL/CSV files (instead of a prepared dataset)")
     p.add_argument("--dev", nargs="+", help="your own dev files for model selection")
