@@ -8,7 +8,7 @@ from attribution.cli import main
 from attribution.labels import LABELS
 from tests.tiny_model import synthetic_records, tiny_encoder, write_jsonl
 from training.config import TrainConfig
-from training.train import train
+from training.train import split_name, train
 from training.user_data import Columns, UserDataError, read_user_file
 
 ARTICLE = ("Budget talks stall\n"
@@ -239,6 +239,6 @@ def test_shipped_training_configs_are_valid_and_name_prepared_splits():
     assert configs
     for path in configs:
         config = TrainConfig.load(path)
-        named = {n.split(":")[0] for stage in config.stages for n in stage}
+        named = {split_name(n) for stage in config.stages for n in stage}
         named |= set(config.train_splits) | {config.dev_split}
         assert named <= splits, (path.name, named - splits)

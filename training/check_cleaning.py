@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attribution.clean import clean
-from attribution.corpora import load_text, resolve_data_dir, text_fingerprint
+from attribution.corpora import resolve_data_dir
 from attribution.labels import BOILERPLATE
-from training.spec import SPEC_DIR, read_standoff
+from training.spec import SPEC_DIR, document_units
 
 #: A unit counts as removed when the cleaner's removals cover more than this share of its characters
 #: (the evaluator's boilerplate leak rate uses the same half).
@@ -60,25 +60,6 @@ def check_documents(documents: Iterable[tuple[str, str, Sequence[dict]]]) -> Cle
     return result
 
 
-def spec_documents(spec_dir: Path, data_dir: Path) -> Iterable[tuple[str, str, list[dict]]]:
-    """Each spec document's text (from the data directory) with its units."""
-    standoff = read_standoff(spec_dir)
-    if standoff is None:
-        raise SystemExit(f"no spec labels in {spec_dir}")
-    by_doc: dict[str, list[dict]] = {}
-    for unit in standoff.units:
-        by_doc.setdefault(unit["doc_id"], []).append(unit)
-    for doc_id, units in by_doc.items():
-        doc = standoff.documents.get(doc_id)
-        if doc is None:
-            raise SystemExit(f"{spec_dir}/units.jsonl: unit of {doc_id!r}, which documents.jsonl does not list")
-        text = load_text(doc["locator"], data_dir)
-        if text_fingerprint(text) != doc["sha256_16"]:
-            raise SystemExit(f"{doc_id}: the corpus text differs from the one labelled; is {data_dir} the right "
-                             "data directory?")
-        yield doc_id, text, units
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", help="shared data directory (default: $ATTRIBUTION_DATA_DIR or ../shared/data)")
@@ -86,14 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print the leaked and wrongly removed lines")
     args = parser.parse_args(argv)
     data_dir = resolve_data_dir(args.data_dir)
-    texts: dict[str, str] = {}
+    if not (args.spec_dir / "units.jsonl").exists():
+        raise SystemExit(f"no spec labels in {args.spec_dir}")
+    texts: dict[str, str] = {}  # kept for --show
 
-    def remember(docs: Iterable[tuple[str, str, list[dict]]]) -> Iterable[tuple[str, str, list[dict]]]:
-        for doc_id, text, units in docs:
+    def documents() -> Iterable[tuple[str, str, list[dict]]]:
+        for doc_id, _, text, units in document_units(args.spec_dir, data_dir):
             texts[doc_id] = text
             yield doc_id, text, units
 
-    check = check_documents(remember(spec_documents(args.spec_dir, data_dir)))
+    try:
+        check = check_documents(documents())
+    except ValueError as exc:  # a unit of an unlisted document, a changed corpus
+        raise SystemExit(str(exc)) from None
     print(f"boilerplate units removed: {check.boilerplate_removed}/{check.boilerplate}")
     print(f"content units removed:     {check.content_removed}/{check.content}")
     if args.show:

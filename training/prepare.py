@@ -44,7 +44,6 @@ def collect(data_dir: Path, *, gold_dir: Path = GOLD_DIR, spec_dir: Path = SPEC_
     spec_docs = doc_ids(spec_dir)
     exclude = held_out | spec_docs
     splits: dict[str, list[SentenceRecord]] = {"train": [], "dev": [], "weak": []}
-    by_round: dict[str, list[SentenceRecord]] = {}
     report: dict = {"held_out_documents": len(held_out), "spec_documents": len(spec_docs)}
     for split in polnear.SPLITS:
         progress(f"polnear {split}: converting")
@@ -67,17 +66,16 @@ def collect(data_dir: Path, *, gold_dir: Path = GOLD_DIR, spec_dir: Path = SPEC_
         counts: dict = {}
         splits["spec"] = list(load_units(spec_dir, data_dir, counts=counts))
         report["spec_boilerplate_units_excluded"] = counts.get("boilerplate", 0)
-        rounds = document_rounds(spec_dir)
-        for n in sorted(set(rounds.values())):
-            # the same records by labelling round: train on round 1 and select a recipe on round 2
-            by_round[f"spec_round{n}"] = [r for r in splits["spec"] if rounds.get(r.doc_id, 1) == n]
         progress(f"spec: {len(splits['spec'])} hand-labelled units from {spec_dir}")
     else:
         progress(f"spec: no hand labels at {spec_dir}/{{documents,units}}.jsonl; the spec split is absent")
-    for records in [*splits.values(), *by_round.values()]:
+    for records in splits.values():
         records.sort(key=lambda r: (r.doc_id, r.sent_idx))
     check_disjoint({k: (r.doc_id for r in v) for k, v in splits.items()}, held_out)
-    splits.update(by_round)  # views of the spec split, not further splits: outside the disjointness check
+    if "spec" in splits:  # views of the spec split by labelling round (train on 1, select on 2): no further split
+        rounds = document_rounds(spec_dir)
+        for n in sorted(set(rounds.values())):
+            splits[f"spec_round{n}"] = [r for r in splits["spec"] if rounds[r.doc_id] == n]
     report["counts"] = count_table(splits)
     return splits, report
 

@@ -59,13 +59,12 @@ def _relative(start: int | None, end: int | None, unit_start: int) -> list[list[
     return [[start - unit_start, end - unit_start]]
 
 
-def load_units(directory: Path, data_dir: Path | str | None, *, corpus_tag: str = "spec",
-               counts: dict | None = None) -> Iterator[SentenceRecord]:
-    """One record per non-boilerplate unit, text joined from the data directory, in file order."""
+def document_units(directory: Path, data_dir: Path | str | None) -> Iterator[tuple[str, dict, str, list[dict]]]:
+    """``(doc_id, document, text, units)`` per labelled document, text joined from the data directory and checked
+    against its fingerprint (a changed corpus would shift every offset)."""
     standoff = read_standoff(directory)
     if standoff is None:
         return
-    texts: dict[str, str] = {}
     by_doc: dict[str, list[dict]] = {}
     for unit in standoff.units:
         by_doc.setdefault(unit["doc_id"], []).append(unit)
@@ -73,9 +72,16 @@ def load_units(directory: Path, data_dir: Path | str | None, *, corpus_tag: str 
         if doc_id not in standoff.documents:
             raise ValueError(f"{directory}: unit of {doc_id} has no entry in documents.jsonl")
         document = standoff.documents[doc_id]
-        text = texts.setdefault(doc_id, load_text(document["locator"], data_dir))
+        text = load_text(document["locator"], data_dir)
         if document.get("sha256_16") and text_fingerprint(text) != document["sha256_16"]:
             raise ValueError(f"{doc_id}: the corpus text changed (fingerprint mismatch); offsets are invalid")
+        yield doc_id, document, text, units
+
+
+def load_units(directory: Path, data_dir: Path | str | None, *, corpus_tag: str = "spec",
+               counts: dict | None = None) -> Iterator[SentenceRecord]:
+    """One record per non-boilerplate unit, text joined from the data directory, in file order."""
+    for doc_id, document, text, units in document_units(directory, data_dir):
         content = [u for u in units if u["label"] != BOILERPLATE]
         if counts is not None:
             counts["boilerplate"] = counts.get("boilerplate", 0) + len(units) - len(content)
