@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
-from attribution.pipeline import DEFAULT_MODEL, load
+from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, load
 from attribution.resume import ResumeError
 from attribution.run import Outputs, score_run
 from attribution.summary import register as register_summarize
@@ -41,12 +41,12 @@ def _should_compile(args: argparse.Namespace, paths: list[Path]) -> bool:
         return args.compile == "yes"
     if args.model == "rules":
         return False
-    if args.model not in (None, DEFAULT_MODEL):
-        from attribution.model import MODEL_CONFIG_FILE
+    from attribution.model import MODEL_CONFIG_FILE
 
-        settings = Path(args.model) / MODEL_CONFIG_FILE
-        if not settings.is_file() or json.loads(settings.read_text(encoding="utf-8")).get("design") != "window":
-            return False
+    model_dir = DEFAULT_MODEL_DIR if args.model in (None, DEFAULT_MODEL) else Path(args.model)
+    settings = model_dir / MODEL_CONFIG_FILE
+    if not settings.is_file() or json.loads(settings.read_text(encoding="utf-8")).get("design") != "window":
+        return False  # only the windowed design is compiled
     return sum(path.stat().st_size for path in paths) > AUTO_COMPILE_BYTES
 
 

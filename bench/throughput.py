@@ -7,7 +7,7 @@ sentences/s, tokens/s (encoder tokens of the default model's tokenizer) and
 peak RSS, plus the encoder's pure forward-pass throughput on the same windows,
 so the pipeline's overhead over model compute is visible.
 
-    python bench/throughput.py [--model DIR] [--articles 300] [--data-dir DIR] [--skip-compile]
+    python bench/throughput.py [--model DIR] [--compare DIR] [--articles 300] [--data-dir DIR] [--skip-compile]
 """
 
 from __future__ import annotations
@@ -111,10 +111,17 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
             "seconds": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def _design(model_dir: str) -> str:
+    from attribution.model import MODEL_CONFIG_FILE
+
+    return json.loads((Path(model_dir) / MODEL_CONFIG_FILE).read_text(encoding="utf-8")).get("design", "window")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=str(DEFAULT_MODEL_DIR), help="windowed model directory")
-    parser.add_argument("--pair-model", help="a pair-design model directory to time as well")
+    parser.add_argument("--model", default=str(DEFAULT_MODEL_DIR), help="the model to time as the default")
+    parser.add_argument("--compare", action="append", default=[], metavar="DIR",
+                        help="another model directory to time in the same run (repeatable), e.g. a windowed model")
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--data-dir")
     parser.add_argument("--skip-base-size", action="store_true", help="skip the 110M pair-design timing")
@@ -138,10 +145,12 @@ def main() -> None:
         systems += [("default model fp32", args.model, {}),
                     ("default model fp32, 2 workers", args.model, {"workers": 2}),
                     ("default model int8", args.model, {"quantize": "int8"})]
-        if not args.skip_compile:
+        if not args.skip_compile and _design(args.model) == "window":
             systems.append(("default model fp32, compiled", args.model, {"compile": True}))
-    if args.pair_model:
-        systems.append(("pair model (MiniLM) fp32", args.pair_model, {}))
+    for other in args.compare:
+        systems.append((f"{Path(other).name} ({_design(other)} design) fp32", other, {}))
+        if not args.skip_compile and _design(other) == "window":
+            systems.append((f"{Path(other).name} ({_design(other)} design) fp32, compiled", other, {"compile": True}))
     if not args.skip_base_size:
         systems.append(("pair-base", "", {}))
     header = f"{'system':40} {'art/s':>8} {'sent/s':>8} {'tok/s':>9} {'fwd tok/s':>10} {'overhead':>9} {'RSS MB':>7}"

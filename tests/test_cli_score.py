@@ -5,6 +5,7 @@ import pytest
 
 from attribution.cli import main
 from attribution.labels import LABELS
+from attribution.pipeline import DEFAULT_MODEL_DIR
 
 
 def _read_jsonl(path):
@@ -107,7 +108,12 @@ def test_compile_auto_only_for_windowed_models_on_large_inputs(tmp_path, monkeyp
     assert cli.build_parser().parse_args(["score", str(small)]).compile == "auto"
     assert should() is False  # a small input is not worth compiling
     monkeypatch.setattr(cli, "AUTO_COMPILE_BYTES", 10)
-    assert should() is True  # the default (windowed) model on a large input
+    windowed = tmp_path / "windowed"
+    windowed.mkdir()
+    (windowed / "attribution_config.json").write_text('{"design": "window"}', encoding="utf-8")
+    assert should("--model", str(windowed)) is True  # a windowed model on a large input
+    default_design = json.loads((DEFAULT_MODEL_DIR / "attribution_config.json").read_text())["design"]
+    assert should() is (default_design == "window")  # the shipped default (pair design) is not compiled
     assert should("--model", "rules") is False
     assert should("--compile", "no") is False
     monkeypatch.setattr(cli, "AUTO_COMPILE_BYTES", 10**12)

@@ -20,9 +20,11 @@ def test_default_model_ships_in_half_precision_with_its_card():
         dtypes = {str(handle.get_tensor(name).dtype) for name in handle.keys()}
     assert dtypes == {"torch.float16"}
     config = json.loads((DEFAULT_MODEL_DIR / "config.json").read_text())
-    assert [config["id2label"][str(i)] for i in range(len(ALL_TAGS))] == list(ALL_TAGS)
+    design = json.loads((DEFAULT_MODEL_DIR / "attribution_config.json").read_text())["design"]
+    frozen = ALL_TAGS if design == "window" else LABELS  # the window design also tags source and cue tokens
+    assert [config["id2label"][str(i)] for i in range(len(config["id2label"]))] == list(frozen)
     card = (DEFAULT_MODEL_DIR / "README.md").read_text()
-    assert "macro-F1" in card and "rules" in card
+    assert "macro-F1" in card and "rules" in card and f"({design} design)" in card
 
 
 def test_load_without_a_name_uses_the_default_model():
@@ -44,6 +46,9 @@ def test_score_uses_the_default_model_on_the_scraped_page(menafn_page, tmp_path)
     for r in records:
         if r["source"] is not None:
             assert text[r["source_start"] : r["source_end"]] == r["source"]
+    attributed = [r for r in records if r["label"] != "direct_fact"]
+    assert attributed and any(r["source"] for r in attributed)  # the page's Axios / official sentences
+    assert all(r["source"] is None for r in records if r["label"] == "direct_fact")
 
 
 def test_int8_quantized_default_model_agrees_with_fp32(examples_dir):

@@ -152,3 +152,43 @@ def test_a_spec_document_without_annotations_is_an_error(tmp_path):
         ann.unlink()
     with pytest.raises(FileNotFoundError, match=dev_stem):
         convert_documents(data, {f"polnear:train/{dev_stem}"})
+
+
+def _second_pass(tmp_path, stem, labels):
+    path = tmp_path / "second.jsonl"
+    rows = [{"doc_id": f"polnear:train/{stem}", "start": ARTICLE.index(s), "end": ARTICLE.index(s) + len(s),
+             "label": label} for s, label in labels]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_a_second_reading_measures_the_spec_labels_and_scores_the_converter_on_consensus(tmp_path, capsys):
+    dev_stem, _ = _stems()
+    data, spec = _write(tmp_path, {dev_stem: DISAGREEING})
+    second = [("Bridge talks stall.", "boilerplate"), *GOLD[1:]]  # agrees with the spec on one unit of four
+    path = _second_pass(tmp_path, dev_stem, second)
+    units = spec_units(spec, data)
+    converted = convert_documents(data, {u.doc_id for u in units})
+    result = check_spec.second_pass_agreement(units, set(), check_spec.read_second_pass(path), converted)
+    assert (result["units"], result["agreement"], result["content_units"]) == (4, 0.25, 3)
+    assert result["confusion_first_to_second"] == {"anonymous_source_quote -> reported_claim": 1,
+                                                   "direct_fact -> boilerplate": 1,
+                                                   "reported_claim -> direct_fact": 1}
+    assert result["converter_vs_first"] == {"correct": 1, "n": 3, "rate": 0.3333}
+    assert result["converter_vs_second"] == {"correct": 3, "n": 3, "rate": 1.0}
+    assert result["converter_on_consensus"] == {"correct": 1, "n": 1, "rate": 1.0}
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--second-pass", str(path),
+                            "--errors", "none"]) == 0
+    assert "== second reading: 1 documents, 4 units" in capsys.readouterr().out
+    path.write_text(json.dumps({"doc_id": "x", "start": 0, "end": 1, "label": "opinion"}) + "\n")
+    with pytest.raises(ValueError, match="unknown label 'opinion'"):
+        check_spec.read_second_pass(path)
+
+
+def test_a_second_reading_of_other_documents_is_reported_as_such(tmp_path, capsys):
+    dev_stem, _ = _stems()
+    data, spec = _write(tmp_path, {dev_stem: GOLD})
+    path = _second_pass(tmp_path, "another-article", GOLD)
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--second-pass", str(path),
+                            "--errors", "none"]) == 0
+    assert "none of these units was read twice" in capsys.readouterr().out

@@ -242,3 +242,32 @@ def test_shipped_training_configs_are_valid_and_name_prepared_splits():
         named = {split_name(n) for stage in config.stages for n in stage}
         named |= set(config.train_splits) | {config.dev_split}
         assert named <= splits, (path.name, named - splits)
+
+
+def test_pair_model_spans_come_from_the_extractor_for_attributed_sentences_only():
+    from attribution.model.pair import _spans
+    from attribution.segment import Sentence
+
+    article = "The council met on Monday. Mayor Jane Roe said the bridge would reopen."
+    start = article.index("Mayor")
+    sentence = Sentence(1, start, len(article), article[start:])
+    source, cue = _spans(sentence, "reported_claim")
+    assert article[source[0] : source[1]] == "Mayor Jane Roe" and article[cue[0] : cue[1]] == "said"
+    assert _spans(sentence, "direct_fact") == (None, None)  # the label decides; no spans on the writer's voice
+    plain = Sentence(0, 0, start - 1, article[: start - 1])
+    assert _spans(plain, "anonymous_source_quote") == (None, None)  # nothing found: no span invented
+
+
+def test_init_from_continues_the_saved_models_design_and_refuses_another(tmp_path, tiny_base, user_files, capsys):
+    train_file, _ = user_files
+    pair = tmp_path / "pair"
+    assert main(["train", "--train", str(train_file), "--out", str(pair), "--base-model", str(tiny_base),
+                 "--design", "pair", "--epochs", "1", "--batch-size", "4", "--max-length", "48"]) == 0
+    continued = tmp_path / "continued"
+    assert main(["train", "--train", str(train_file), "--out", str(continued), "--init-from", str(pair),
+                 "--epochs", "1", "--batch-size", "4", "--max-length", "48"]) == 0
+    assert json.loads((continued / "attribution_config.json").read_text())["design"] == "pair"
+    assert attribution.load(str(continued)).analyze("Officials said the talks stalled.").sentences
+    assert main(["train", "--train", str(train_file), "--out", str(tmp_path / "x"), "--init-from", str(pair),
+                 "--design", "window", "--epochs", "1"]) == 2
+    assert "is a pair-design model; it cannot be continued as the window design" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLA
 from training import polnear
 from training.brat import read_brat
 from training.records import SentenceRecord
-from training.spec import SPEC_DIR, document_rounds, load_units
+from training.spec import BOILERPLATE, SPEC_DIR, document_rounds, document_units, load_units
 
 LABELS = (DIRECT_FACT, REPORTED_CLAIM, ANONYMOUS_SOURCE_QUOTE)
 HALVES = ("dev", "test", "fresh")
@@ -138,6 +139,75 @@ def score_halves(units: list[SentenceRecord], converted: dict[tuple[str, int, in
     return out
 
 
+SECOND_PASS = Path(__file__).parent / "checks" / "spec_second_pass.jsonl"
+
+
+def read_second_pass(path: Path) -> dict[tuple[str, int, int], str]:
+    """A second, independent labelling of spec units, stand-off: (doc_id, start, end) → label."""
+    labels = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            row = json.loads(line)
+            if row["label"] not in (*LABELS, BOILERPLATE):
+                raise ValueError(f"{path}:{n}: unknown label {row['label']!r}")
+            labels[(row["doc_id"], int(row["start"]), int(row["end"]))] = row["label"]
+    return labels
+
+
+def second_pass_agreement(first: list[SentenceRecord], boilerplate: set[tuple[str, int, int]],
+                          second: dict[tuple[str, int, int], str],
+                          converted: dict[tuple[str, int, int], SentenceRecord]) -> dict:
+    """How far the spec labels are from a second reading, and the converter against each reading.
+
+    ``first``: the spec's content units; ``boilerplate``: keys of the units it marked boilerplate.
+    The converter is scored on the units both readings call content, against each reading and
+    against their consensus (the units both readings give the same label)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    firsts = {(u.doc_id, u.start, u.end): u.label for u in first}
+    firsts.update({key: BOILERPLATE for key in boilerplate})
+    both = [key for key in second if key in firsts]
+    a, b = [firsts[k] for k in both], [second[k] for k in both]
+    content = [k for k in both if firsts[k] != BOILERPLATE and second[k] != BOILERPLATE]
+    scored = [k for k in content if k in converted]
+    consensus = [k for k in scored if firsts[k] == second[k]]
+
+    def accuracy(keys: list, reference: dict) -> dict:
+        hits = sum(converted[k].label == reference[k] for k in keys)
+        return {"correct": hits, "n": len(keys), "rate": round(hits / len(keys), 4) if keys else None}
+
+    return {
+        "documents": len({k[0] for k in both}), "units": len(both),
+        "agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / len(both), 4) if both else None,
+        "kappa": round(float(cohen_kappa_score(a, b)), 4) if len(set(a) | set(b)) > 1 else None,
+        "content_units": len(content),
+        "content_agreement": round(sum(firsts[k] == second[k] for k in content) / len(content), 4)
+        if content else None,
+        "confusion_first_to_second": dict(sorted(Counter(f"{x} -> {y}" for x, y in zip(a, b, strict=True)
+                                                         if x != y).items())),
+        "converter_vs_first": accuracy(scored, firsts),
+        "converter_vs_second": accuracy(scored, second),
+        "converter_on_consensus": accuracy(consensus, firsts),
+    }
+
+
+def format_agreement(result: dict) -> str:
+    def pct(d: dict) -> str:
+        return f"{d['correct']}/{d['n']} = {d['rate']:.1%}" if d["n"] else "0/0"
+
+    if not result["units"]:
+        return "== second reading: none of these units was read twice"
+    lines = [f"== second reading: {result['documents']} documents, {result['units']} units",
+             f"agreement with the spec labels {result['agreement']:.1%} (Cohen's kappa {result['kappa']}); "
+             f"on the {result['content_units']} units both call content {result['content_agreement']:.1%}",
+             "disagreements (spec -> second): " + ", ".join(f"{k} {v}" for k, v in
+                                                             result["confusion_first_to_second"].items()),
+             f"converter vs spec labels {pct(result['converter_vs_first'])}; vs second reading "
+             f"{pct(result['converter_vs_second'])}; on the units both readings agree on "
+             f"{pct(result['converter_on_consensus'])}"]
+    return "\n".join(lines)
+
+
 def _pct(pair: tuple[int, int]) -> str:
     return f"{pair[0]}/{pair[1]} = {pair[0] / pair[1]:.1%}" if pair[1] else "0/0"
 
@@ -183,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", choices=(*HALVES, "all", "none"), default="dev",
                         help="whose error listing to print (default dev: the held-out groups' errors are "
                              "listed only when asked for by name)")
+    parser.add_argument("--second-pass", default=str(SECOND_PASS),
+                        help="a second, independent labelling of spec units (doc_id, start, end, label): "
+                             "agreement with the spec labels and the converter on the units both agree on "
+                             "(default: training/checks/spec_second_pass.jsonl; 'none' to skip)")
     args = parser.parse_args(argv)
 
     data_dir = resolve_data_dir(args.data_dir)
@@ -197,6 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     results = score_halves(units, converted, halves, rounds)
     for name, result in results.items():
         print(format_score(name, result))
+    second_path = Path(args.second_pass)
+    if args.second_pass != "none" and second_path.exists():
+        second = read_second_pass(second_path)
+        boilerplate = {(doc_id, u["start"], u["end"])
+                       for doc_id, _, _, doc_units in document_units(Path(args.spec_dir), data_dir)
+                       for u in doc_units if u["label"] == BOILERPLATE and group_of(doc_id, rounds) in halves}
+        print(format_agreement(second_pass_agreement(units, boilerplate, second, converted)))
     listed = {"none": (), "all": HALVES}.get(args.errors, (args.errors,))
     for half in listed:
         if half in results:

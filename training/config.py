@@ -38,6 +38,9 @@ class TrainConfig:
     # "split:N" is a sample of N sentences of that split (whole articles, drawn with the seed)
     stage_epochs: list[float] | None = None  # epochs per stage (e.g. [1, 2]); default: ``epochs`` for every stage
     stage_class_weighting: list[str] | None = None  # class weighting per stage; default: ``class_weighting``
+    source_swap: float = 0.0  # share of swappable anonymous sentences given a named source, and as many named
+    # ones made anonymous, as extra examples (training/augment.py); 0: none
+    stage_source_swap: list[float] | None = None  # source_swap per stage; default: ``source_swap`` for every stage
     max_length: int = 256
     overlap: int = 1
     learning_rate: float = 5e-5
@@ -75,6 +78,10 @@ class TrainConfig:
         if per_stage is not None and (len(per_stage) != len(self.stages)
                                       or any(w not in WEIGHTINGS for w in per_stage)):
             errors.append("stage_class_weighting must give one of none, inverse, sqrt_inverse per stage")
+        swaps = [self.source_swap, *(self.stage_source_swap or [])]
+        if any(not 0 <= s <= 1 for s in swaps) or (self.stage_source_swap is not None
+                                                     and len(self.stage_source_swap) != len(self.stages)):
+            errors.append("source_swap must be between 0 and 1 (stage_source_swap: one such share per stage)")
         if not 0 <= self.span_loss_weight <= 10:
             errors.append("span_loss_weight must be between 0 and 10")
         if self.save_dtype not in ("float16", "float32"):

@@ -15,6 +15,9 @@ from attribution.model.windows import build_windows, tokenize_sentences
 
 Record = Mapping[str, Any]
 
+#: Record key of a sentence that gives context but is not trained on (see :mod:`training.augment`).
+CONTEXT_ONLY = "context_only"
+
 
 def group_articles(records: Iterable[Record]) -> list[list[Record]]:
     """Records grouped by ``doc_id`` (first-seen order), each article sorted by ``sent_idx``."""
@@ -42,7 +45,8 @@ def token_tags(offsets: Sequence[tuple[int, int]], record: Record) -> list[int]:
 
 
 def window_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: int, overlap: int) -> list[dict]:
-    """One feature dict (``input_ids``, ``attention_mask``, ``labels``) per window; context positions ignored."""
+    """One feature dict (``input_ids``, ``attention_mask``, ``labels``) per window; context positions ignored,
+    and so are ``context_only`` sentences (the unchanged sentences of an augmented article copy)."""
     features = []
     for article in articles:
         tokens = tokenize_sentences(tokenizer, [r["text"] for r in article])
@@ -51,12 +55,14 @@ def window_features(articles: Sequence[Sequence[Record]], tokenizer, max_length:
         for window in windows:
             labels = [IGNORE] * len(window.input_ids)
             for k, index in enumerate(window.sentence_indices):
-                if not window.own[k]:
-                    continue
                 record = article[index]
+                if not window.own[k] or record.get(CONTEXT_ONLY):
+                    continue
                 labels[window.marker_positions[k]] = sentence_tag_id(record["label"])
                 start, end = window.token_ranges[k]
                 labels[start:end] = token_tags(tokens[index].offsets[: end - start], record)
+            if all(label == IGNORE for label in labels):
+                continue  # an augmented article's windows away from its one labelled sentence
             features.append({"input_ids": window.input_ids, "attention_mask": [1] * len(window.input_ids),
                              "labels": labels})
     return features
@@ -68,6 +74,9 @@ def pair_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: i
     for article in articles:
         previous = ""
         for record in article:
+            if record.get(CONTEXT_ONLY):
+                previous = record["text"]
+                continue
             firsts.append(previous)
             seconds.append(record["text"])
             labels.append(LABEL2ID[record["label"]])

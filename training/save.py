@@ -87,24 +87,29 @@ def write_model_card(model_dir: str | Path) -> Path:
     metrics = json.loads((model_dir / "metrics.json").read_text()) if (model_dir / "metrics.json").exists() else {}
     training = metrics.get("training", {})
     history = training.get("history", [])
+    window = settings["design"] == "window"
     lines = [
         "---",
         "license: apache-2.0",
         "library_name: transformers",
-        "pipeline_tag: token-classification",
+        f"pipeline_tag: {'token-classification' if window else 'text-classification'}",
         "---",
         f"# attribution model ({settings['design']} design)",
         "",
         "Labels each sentence of a news article as `direct_fact`, `reported_claim` or `anonymous_source_quote`"
-        " (spec: LABELS.md; guide: docs/labels.md) and tags the source mention and cue.",
+        " (spec: LABELS.md; guide: docs/labels.md)"
+        + (" and tags the source mention and cue." if window else
+           "; the source mention and cue of an attributed sentence come from the rule-based extractor."),
         "",
         "## Design",
         "",
         (f"One encoder pass per window of up to {settings['max_length']} tokens; each sentence is preceded by a "
          f"marker token ([SEP]) whose logits give the sentence label; ordinary tokens carry BIO tags for the source "
          f"and cue; windows overlap by {settings['overlap']} sentence(s).")
-        if settings["design"] == "window" else
-        "Per-sentence sequence classification of (previous sentence, sentence) pairs.",
+        if window else
+        f"Per-sentence sequence classification of (previous sentence, sentence) pairs, up to "
+        f"{settings['max_length']} tokens; the label is read from the [CLS] token. Source mention and cue: "
+        "`attribution.sources.find_attribution` on the sentences the model labels attributed.",
         "",
         "## Training",
         "",
@@ -115,8 +120,8 @@ def write_model_card(model_dir: str | Path) -> Path:
         f"- training sentences per label: {training.get('train_label_counts', {})}",
         f"- hyperparameters: lr {config['learning_rate']}, epochs {config.get('stage_epochs') or config['epochs']}, "
         f"batch {config['batch_size']}, seed {config['seed']}, class weighting "
-        f"{config.get('stage_class_weighting') or config['class_weighting']}, span loss weight "
-        f"{config['span_loss_weight']}",
+        f"{config.get('stage_class_weighting') or config['class_weighting']}"
+        + (f", span loss weight {config['span_loss_weight']}" if window else f", max length {config['max_length']}"),
         f"- wall-clock training time: {training.get('train_seconds', 'n/a')} s on {platform.processor() or 'CPU'} "
         f"({settings['versions'].get('torch')})",
         "",

@@ -21,8 +21,9 @@ import torch
 
 from attribution.labels import LABELS
 from attribution.model.tags import ALL_TAGS, ID2TAG, IGNORE, SENTENCE_IDS, TAG2ID, sentence_tag_id
+from training.augment import swap_sources
 from training.config import TrainConfig
-from training.features import Record, group_articles, pair_features, window_features
+from training.features import CONTEXT_ONLY, Record, group_articles, pair_features, window_features
 from training.user_data import DEFAULT_COLUMNS, Columns, read_user_files
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -204,11 +205,15 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) ->
         records = _cap(records, config.max_train_examples, config.seed)
         if not records:
             raise ValueError(f"stage {stage} has no training records")
-        labels = [r["label"] for r in records]
+        swaps = swap_sources(records, _stage_value(config.stage_source_swap, config, n, config.source_swap),
+                             config.seed + n)
+        records = records + swaps
+        labels = [r["label"] for r in records if not r.get(CONTEXT_ONLY)]
         all_labels.extend(labels)
         weights = class_weights(labels, _stage_value(config.stage_class_weighting, config, n, config.class_weighting))
         features = _features(config, records, tokenizer)
-        log(f"stage {n + 1}/{len(stages)} {'+'.join(stage)}: {len(records)} sentences, {len(features)} inputs, "
+        log(f"stage {n + 1}/{len(stages)} {'+'.join(stage)}: {len(labels)} sentences, {len(features)} inputs, "
+            f"{sum(not r.get(CONTEXT_ONLY) for r in swaps)} of them source swaps, "
             f"label counts {dict(Counter(labels))}, weights { {k: round(v, 2) for k, v in weights.items()} }")
         out = Path(config.output_dir) / "checkpoints" / f"stage{n + 1}"
         strategy = "steps" if config.eval_steps else "epoch"
@@ -249,7 +254,7 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) ->
         )
         trainer.loss_weights = _loss_weights(config, weights)
         result = trainer.train()
-        stage_log = {"stage": stage, "sentences": len(records), "inputs": len(features),
+        stage_log = {"stage": stage, "sentences": len(labels), "inputs": len(features),
                      "train_loss": result.training_loss, "steps": result.global_step}
         if dev_features:
             stage_log["dev"] = trainer.evaluate()

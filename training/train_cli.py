@@ -9,6 +9,17 @@ from training.config import TrainConfig
 from training.user_data import Columns, UserDataError
 
 
+def _design_of(model_dir: str) -> str | None:
+    """The design of a saved attribution model (``--init-from`` continues it in the same design)."""
+    import json
+    from pathlib import Path
+
+    from attribution.model import MODEL_CONFIG_FILE
+
+    settings = Path(model_dir) / MODEL_CONFIG_FILE
+    return json.loads(settings.read_text(encoding="utf-8")).get("design") if settings.is_file() else None
+
+
 def run_train(args: argparse.Namespace) -> int:
     """Train a model (window or pair design) and write its model directory with a model card."""
     from training.train import train
@@ -29,6 +40,14 @@ def run_train(args: argparse.Namespace) -> int:
         values["stages"] = [stage.split("+") for stage in args.stages.split(",")]
     if args.stage_epochs:
         values["stage_epochs"] = [float(e) for e in args.stage_epochs.split(",")]
+    if values.get("init_from"):
+        inherited = _design_of(values["init_from"])
+        explicit = args.design or (TrainConfig.load(args.config).design if args.config else None)
+        if inherited and explicit and explicit != inherited:
+            print(f"attribution train: error: --init-from {values['init_from']} is a {inherited}-design model; "
+                  f"it cannot be continued as the {explicit} design", file=sys.stderr)
+            return 2
+        values["design"] = explicit or inherited or values.get("design", "window")
     config = TrainConfig.from_dict(values)
     columns = Columns(args.doc_id_column, args.order_column, args.text_column, args.label_column)
     try:

@@ -1,7 +1,9 @@
-"""Inference for the per-sentence baseline design: (previous sentence, sentence) pairs.
+"""Inference for the per-sentence design: (previous sentence, sentence) pairs.
 
-Kept for comparison with the windowed design (quality and speed are reported
-side by side in the model card and the benchmark).
+The model gives the label; it has no span head, so the source mention and cue of a sentence it labels
+attributed come from the transparent extractor (:func:`attribution.sources.find_attribution`), the one
+the rules baseline uses. Quality and speed against the windowed design are in the model card and the
+benchmark.
 """
 
 from __future__ import annotations
@@ -11,10 +13,21 @@ from pathlib import Path
 
 import torch
 
-from attribution.labels import LABELS
+from attribution.labels import DIRECT_FACT, LABELS
 from attribution.model.classifier import load_model_dir
 from attribution.results import Prediction
 from attribution.segment import Sentence
+from attribution.sources import find_attribution
+
+
+def _spans(sentence: Sentence, label: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Source and cue offsets (into the article) of an attributed sentence, from the extractor."""
+    found = find_attribution(sentence.text) if label != DIRECT_FACT else None
+    if found is None:
+        return None, None
+    source = (sentence.start + found.source.start, sentence.start + found.source.end) if found.source else None
+    cue = (sentence.start + found.cue.start, sentence.start + found.cue.end) if found.cue else None
+    return source, cue
 
 
 class PairClassifier:
@@ -57,10 +70,10 @@ class PairClassifier:
         results, cursor = [], 0
         for _, sentences in articles:
             article = []
-            for _ in sentences:
+            for sentence in sentences:
                 row = probs[cursor]
                 cursor += 1
                 label = LABELS[max(range(len(LABELS)), key=row.__getitem__)]
-                article.append(Prediction(label, dict(zip(LABELS, row, strict=True))))
+                article.append(Prediction(label, dict(zip(LABELS, row, strict=True)), *_spans(sentence, label)))
             results.append(article)
         return results
