@@ -32,7 +32,8 @@ def _progress(message: str, quiet: bool) -> None:
 
 
 #: ``--compile auto`` compiles windowed models when the inputs total more than this many bytes: compiling
-#: costs one to two minutes and saves about a quarter of the model time, so it pays from roughly this size.
+#: costs one to two minutes and saved up to a sixth of the time in one benchmark run (none in another), so it
+#: can only pay from roughly this size.
 AUTO_COMPILE_BYTES = 20_000_000
 
 
@@ -89,9 +90,9 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--quantize", choices=("none", "int8"), default="none",
                    help="dynamic int8 quantization of a trained model's Linear layers (default: none)")
     p.add_argument("--compile", choices=("auto", "yes", "no"), default="auto",
-                   help="torch.compile a windowed model: about 1.2x faster on CPU, same labels, after a minute or two "
-                        "of compilation (needs a C compiler; falls back to uncompiled). auto (default): only when "
-                        f"the inputs total more than {AUTO_COMPILE_BYTES // 1_000_000} MB")
+                   help="torch.compile a windowed model: same labels, 0.96-1.17x the speed in two benchmark runs, "
+                        "after a minute or two of compilation (needs a C compiler; falls back to uncompiled). "
+                        f"auto (default): only when the inputs total more than {AUTO_COMPILE_BYTES // 1_000_000} MB")
     p.add_argument("--output", "-o", help="sentence records file (default: stdout)")
     p.add_argument("--articles", help="also write one record per article here")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from the file suffix, else jsonl)")

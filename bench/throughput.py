@@ -114,7 +114,10 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
 def _design(model_dir: str) -> str:
     from attribution.model import MODEL_CONFIG_FILE
 
-    return json.loads((Path(model_dir) / MODEL_CONFIG_FILE).read_text(encoding="utf-8")).get("design", "window")
+    settings = Path(model_dir) / MODEL_CONFIG_FILE
+    if not settings.is_file():
+        raise SystemExit(f"{model_dir}: not a model directory from `attribution train` (no {MODEL_CONFIG_FILE})")
+    return json.loads(settings.read_text(encoding="utf-8")).get("design", "window")
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 from attribution.model.tags import IGNORE
-from training.augment import named_version, swap_sources, unnamed_version
+from training.augment import ANONYMOUS_PLURAL, ANONYMOUS_SINGULAR, named_version, swap_sources, unnamed_version
 from training.config import TrainConfig
 from training.features import CONTEXT_ONLY, pair_features, window_features
 
@@ -31,6 +31,7 @@ def _article(doc):
 @pytest.mark.parametrize("mention, expected", [
     ("Retired surgeon Ben Carson", "a retired surgeon"),
     ("Sanders aide Jeff Weaver", "a Sanders aide"),
+    ("U.S. ambassador Nikki Haley", "a U.S. ambassador"),
 ])
 def test_a_named_source_with_a_role_keeps_the_role_unnamed(mention, expected):
     assert unnamed_version(mention, np.random.default_rng(0)) == expected
@@ -42,13 +43,28 @@ def test_pronouns_back_references_documents_and_unnamed_sources_are_not_made_unn
     assert unnamed_version(mention, np.random.default_rng(0)) is None
 
 
+@pytest.mark.parametrize("mention", ["the FBI", "his lawyer Rudy Giuliani", "Smith and Jones"])
+def test_determiners_possessives_and_pairs_never_become_a_role(mention):
+    replacement = unnamed_version(mention, np.random.default_rng(0))
+    assert replacement in ANONYMOUS_SINGULAR + ANONYMOUS_PLURAL  # a stock phrase, not "a the" or "a his lawyer"
+    assert (replacement in ANONYMOUS_PLURAL) is (" and " in mention)
+
+
+def test_a_source_named_elsewhere_in_the_article_is_not_unnamed():
+    article = _article("d0")
+    article[4] = _record("d0", 4, "Carson later repeated the claim.", DIRECT_FACT)  # delayed naming: rule 8
+    swapped = [r for r in swap_sources(article, 1.0, seed=3) if not r.get(CONTEXT_ONLY)]
+    assert all(r["label"] != ANONYMOUS_SOURCE_QUOTE for r in swapped) and swapped == []
+
+
 def test_a_spokesperson_role_is_not_kept_because_an_unnamed_spokesperson_is_on_the_record():
     replacement = unnamed_version("Company spokesman Tom Hale", np.random.default_rng(0))
     assert replacement is not None and "spokes" not in replacement
 
 
 @pytest.mark.parametrize("mention", ["a senior official who spoke on condition of anonymity",
-                                     "people familiar with the talks", "Many", "he", "Reuters"])
+                                     "people familiar with the talks", "Many", "he", "Reuters", "one of the aides",
+                                     "a source close to him", "a lawyer for the bloggers"])
 def test_anonymity_phrases_quantifiers_and_named_sources_get_no_name(mention):
     assert named_version(mention, np.random.default_rng(0)) is None
 

@@ -254,6 +254,9 @@ def test_pair_model_spans_come_from_the_extractor_for_attributed_sentences_only(
     source, cue = _spans(sentence, "reported_claim")
     assert article[source[0] : source[1]] == "Mayor Jane Roe" and article[cue[0] : cue[1]] == "said"
     assert _spans(sentence, "direct_fact") == (None, None)  # the label decides; no spans on the writer's voice
+    hearsay = "The firm was reportedly close to a deal."
+    _, cue = _spans(Sentence(0, 0, len(hearsay), hearsay), "reported_claim")
+    assert hearsay[cue[0] : cue[1]] == "reportedly"
     plain = Sentence(0, 0, start - 1, article[: start - 1])
     assert _spans(plain, "anonymous_source_quote") == (None, None)  # nothing found: no span invented
 
@@ -271,3 +274,11 @@ def test_init_from_continues_the_saved_models_design_and_refuses_another(tmp_pat
     assert main(["train", "--train", str(train_file), "--out", str(tmp_path / "x"), "--init-from", str(pair),
                  "--design", "window", "--epochs", "1"]) == 2
     assert "is a pair-design model; it cannot be continued as the window design" in capsys.readouterr().err
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"epochs": 1, "batch_size": 4, "max_length": 48}))  # no design: inherited
+    assert main(["train", "--config", str(config), "--train", str(train_file), "--out", str(tmp_path / "y"),
+                 "--init-from", str(pair)]) == 0
+    assert json.loads((tmp_path / "y" / "attribution_config.json").read_text())["design"] == "pair"
+    assert main(["train", "--train", str(train_file), "--out", str(tmp_path / "z"), "--init-from",
+                 str(tmp_path / "missing")]) == 2
+    assert "no such model directory" in capsys.readouterr().err

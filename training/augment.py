@@ -11,8 +11,10 @@ Okafor") and the sentence becomes ``reported_claim``. The replacements are writt
 
 Each swap is trained in its article's context: the article is copied with the swapped sentence
 changed and only that sentence labelled (the others are ``context_only``), so a later "he added"
-whose antecedent was swapped does not get a wrong label. Swaps go both ways in equal numbers, so the
-label shares of the stage are unchanged.
+whose antecedent was swapped does not get a wrong label. Swaps go both ways in equal numbers (which
+raises the anonymous share of the stage a little, since anonymous sentences are the rarer). A named source
+whose name appears in another sentence of the article is not made unnamed: that would be delayed naming,
+which LABELS.md rule 8 counts as ``reported_claim``.
 """
 
 from __future__ import annotations
@@ -49,7 +51,12 @@ _ANONYMITY_MARKER = re.compile(r"anonym|not authori[sz]ed|not be named|familiar 
 _ROLE_THEN_NAME = re.compile(r"^(?P<role>(?:[A-Za-z][\w.'’-]* ){1,5}?)(?P<name>(?:[A-Z][\w'’-]+\.? )*[A-Z][\w'’-]+)$")
 _SPEAKS_FOR_BODY = re.compile(r"spokes|press secretary|representative|communications director", re.I)
 _INDEFINITE_ROLE = re.compile(r"^(?:a|an|one) (?P<role>[\w'’-]+(?: [\w'’-]+){0,3})$", re.I)
-_LOWERCASE_LEADS = frozenset({"former", "retired", "senior", "deputy", "veteran", "longtime", "chief", "top", "then"})
+_LOWERCASE_LEADS = frozenset({"former", "retired", "senior", "deputy", "veteran", "longtime", "chief", "top", "then",
+                              "political"})
+#: Words that cannot start a role or follow its head: "the FBI", "his lawyer X", "a lawyer for the bloggers".
+_NOT_A_ROLE = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "my", "and", "or", "this", "that",
+                         "these", "those", "of", "for", "to", "with", "at", "in", "from", "on", "by", "who", "which",
+                         "close", "familiar", "briefed"})
 _BARE_QUANTIFIERS = frozenset({"many", "some", "others", "most", "few", "several", "all", "both", "one", "none"})
 
 
@@ -65,14 +72,15 @@ def unnamed_version(mention: str, rng: np.random.Generator) -> str | None:
     if kind.kind != NAMED or kind.reason != "proper-noun head" or "," in mention.strip(" ,"):
         return None
     match = _ROLE_THEN_NAME.match(mention.strip())
-    if match and not _SPEAKS_FOR_BODY.search(match["role"]) and any(w[:1].islower() for w in match["role"].split()):
-        role = match["role"].strip()
-        first, _, rest = role.partition(" ")
+    role_words = match["role"].split() if match else []
+    if (role_words and not _SPEAKS_FOR_BODY.search(match["role"]) and any(w[:1].islower() for w in role_words)
+            and not any(w.lower() in _NOT_A_ROLE for w in role_words)):
+        first, rest = role_words[0], " ".join(role_words[1:])
         if first.lower() in _LOWERCASE_LEADS:
             first = first.lower()
         role = f"{first} {rest}".strip()
-        return ("an " if role[0].lower() in "aeiou" else "a ") + role
-    pool = ANONYMOUS_PLURAL if kind.number == "plural" else ANONYMOUS_SINGULAR
+        return ("an " if role[0] in "aeiou" else "a ") + role
+    pool = ANONYMOUS_PLURAL if kind.number == "plural" or " and " in mention else ANONYMOUS_SINGULAR
     return pool[rng.integers(len(pool))]
 
 
@@ -84,10 +92,11 @@ def named_version(mention: str, rng: np.random.Generator) -> str | None:
     text = mention.strip()
     if kind.kind != ANONYMOUS or _ANONYMITY_MARKER.search(text) or text.lower() in _BARE_QUANTIFIERS:
         return None
-    if len(text.split()) > 8:
-        return None
+    if len(text.split()) > 8 or any(w in _NOT_A_ROLE - {"the", "a", "an"} for w in text.lower().split()[1:]):
+        return None  # a post-modified group ("a source close to him", "one of the aides") keeps its phrasing
     role = _INDEFINITE_ROLE.match(text)
-    if role and not _SPEAKS_FOR_BODY.search(text):
+    if role and not _SPEAKS_FOR_BODY.search(text) and not any(w.lower() in _NOT_A_ROLE
+                                                                for w in role["role"].split()):
         return f"{role['role']} {_person(rng)}"
     if kind.number == "plural":
         return f"{_person(rng)} and {_person(rng)}"
@@ -106,6 +115,14 @@ def _swapped(record: Record, replacement: str, label: str) -> dict[str, Any]:
             "end": record["end"] + shift}
 
 
+def _named_elsewhere(mention: str, article: Sequence[Record], index: int) -> bool:
+    """Whether a capitalised word of the mention (a name) appears in another sentence of the article."""
+    names = {w.strip(".,'’") for w in mention.split()[1:] + mention.split()[:1] if w[:1].isupper()}
+    names = {n for n in names if len(n) > 2 and n.lower() not in _NOT_A_ROLE}
+    return any(re.search(rf"\b{re.escape(n)}\b", r["text"]) for j, r in enumerate(article) if j != index
+               for n in names)
+
+
 def _candidates(articles: Sequence[Sequence[Record]], label: str, version, rng) -> list[tuple[int, int, str]]:
     found = []
     for a, article in enumerate(articles):
@@ -116,6 +133,8 @@ def _candidates(articles: Sequence[Sequence[Record]], label: str, version, rng) 
             start, end = spans[0]
             if label == ANONYMOUS_SOURCE_QUOTE and _ANONYMITY_MARKER.search(record["text"]):
                 continue  # "X, speaking on condition of anonymity, said" cannot take a name
+            if label == REPORTED_CLAIM and _named_elsewhere(record["text"][start:end], article, i):
+                continue  # unnaming it here would be delayed naming (rule 8: reported_claim)
             replacement = version(record["text"][start:end], rng)
             if replacement:
                 found.append((a, i, replacement))

@@ -108,7 +108,7 @@ def write_model_card(model_dir: str | Path) -> Path:
          f"and cue; windows overlap by {settings['overlap']} sentence(s).")
         if window else
         f"Per-sentence sequence classification of (previous sentence, sentence) pairs, up to "
-        f"{settings['max_length']} tokens; the label is read from the [CLS] token. Source mention and cue: "
+        f"{min(settings['max_length'], 128)} tokens; the label is read from the [CLS] token. Source mention and cue: "
         "`attribution.sources.find_attribution` on the sentences the model labels attributed.",
         "",
         "## Training",
@@ -121,7 +121,8 @@ def write_model_card(model_dir: str | Path) -> Path:
         f"- hyperparameters: lr {config['learning_rate']}, epochs {config.get('stage_epochs') or config['epochs']}, "
         f"batch {config['batch_size']}, seed {config['seed']}, class weighting "
         f"{config.get('stage_class_weighting') or config['class_weighting']}"
-        + (f", span loss weight {config['span_loss_weight']}" if window else f", max length {config['max_length']}"),
+        + (f", span loss weight {config['span_loss_weight']}" if window
+           else f", max length {min(config['max_length'], 128)}"),
         f"- wall-clock training time: {training.get('train_seconds', 'n/a')} s on {platform.processor() or 'CPU'} "
         f"({settings['versions'].get('torch')})",
         "",

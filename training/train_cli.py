@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from training.config import TrainConfig
 from training.user_data import Columns, UserDataError
@@ -11,9 +13,6 @@ from training.user_data import Columns, UserDataError
 
 def _design_of(model_dir: str) -> str | None:
     """The design of a saved attribution model (``--init-from`` continues it in the same design)."""
-    import json
-    from pathlib import Path
-
     from attribution.model import MODEL_CONFIG_FILE
 
     settings = Path(model_dir) / MODEL_CONFIG_FILE
@@ -41,8 +40,13 @@ def run_train(args: argparse.Namespace) -> int:
     if args.stage_epochs:
         values["stage_epochs"] = [float(e) for e in args.stage_epochs.split(",")]
     if values.get("init_from"):
+        if not Path(values["init_from"]).is_dir():
+            print(f"attribution train: error: --init-from {values['init_from']}: no such model directory "
+                  "(train it first, e.g. training/configs/pair_corpus.json before default.json)", file=sys.stderr)
+            return 2
         inherited = _design_of(values["init_from"])
-        explicit = args.design or (TrainConfig.load(args.config).design if args.config else None)
+        written = json.loads(Path(args.config).read_text(encoding="utf-8")).get("design") if args.config else None
+        explicit = args.design or written
         if inherited and explicit and explicit != inherited:
             print(f"attribution train: error: --init-from {values['init_from']} is a {inherited}-design model; "
                   f"it cannot be continued as the {explicit} design", file=sys.stderr)

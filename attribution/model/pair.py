@@ -26,7 +26,8 @@ def _spans(sentence: Sentence, label: str) -> tuple[tuple[int, int] | None, tupl
     if found is None:
         return None, None
     source = (sentence.start + found.source.start, sentence.start + found.source.end) if found.source else None
-    cue = (sentence.start + found.cue.start, sentence.start + found.cue.end) if found.cue else None
+    cue_span = found.cue or found.hearsay_marker  # "reportedly" is the cue of sourceless hearsay, as in the rules
+    cue = (sentence.start + cue_span.start, sentence.start + cue_span.end) if cue_span else None
     return source, cue
 
 
