@@ -7,7 +7,6 @@ Each subcommand is a parser plus a pure function taking the parsed arguments;
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -42,11 +41,10 @@ def _should_compile(args: argparse.Namespace, paths: list[Path]) -> bool:
         return args.compile == "yes"
     if args.model == "rules":
         return False
-    from attribution.model import MODEL_CONFIG_FILE
+    from attribution.model import saved_design
 
     model_dir = DEFAULT_MODEL_DIR if args.model in (None, DEFAULT_MODEL) else Path(args.model)
-    settings = model_dir / MODEL_CONFIG_FILE
-    if not settings.is_file() or json.loads(settings.read_text(encoding="utf-8")).get("design") != "window":
+    if saved_design(model_dir) != "window":
         return False  # only the windowed design is compiled
     return sum(path.stat().st_size for path in paths) > AUTO_COMPILE_BYTES
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from attribution.classify import Classifier
 from attribution.clean import clean
 from attribution.ingest import Document, make_document
 from attribution.language import language_warning
-from attribution.model import MODEL_CONFIG_FILE
+from attribution.model import MODEL_CONFIG_FILE, saved_design
 from attribution.profile import build_profile
 from attribution.results import ArticleResult, Prediction, SentenceResult
 from attribution.segment import Sentence, segment
@@ -212,10 +211,9 @@ def _load_classifier(name: str, data_dir: str | Path | None, quantize: str | Non
 
         return RulesClassifier.with_tracker_phrases(data_dir)
     path = Path(name)
-    settings_path = path / MODEL_CONFIG_FILE
-    if not settings_path.is_file():
+    design = saved_design(path)
+    if design is None:
         raise FileNotFoundError(f"model {name!r} not found: use 'rules' or a model directory from attribution train")
-    design = json.loads(settings_path.read_text(encoding="utf-8")).get("design", "window")
     if design == "tfidf":
         from attribution.model.tfidf import TfidfClassifier
 

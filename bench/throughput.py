@@ -112,12 +112,12 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
 
 
 def _design(model_dir: str) -> str:
-    from attribution.model import MODEL_CONFIG_FILE
+    from attribution.model import MODEL_CONFIG_FILE, saved_design
 
-    settings = Path(model_dir) / MODEL_CONFIG_FILE
-    if not settings.is_file():
+    design = saved_design(model_dir)
+    if design is None:
         raise SystemExit(f"{model_dir}: not a model directory from `attribution train` (no {MODEL_CONFIG_FILE})")
-    return json.loads(settings.read_text(encoding="utf-8")).get("design", "window")
+    return design
 
 
 def main() -> None:
@@ -151,9 +151,10 @@ def main() -> None:
         if not args.skip_compile and _design(args.model) == "window":
             systems.append(("default model fp32, compiled", args.model, {"compile": True}))
     for other in args.compare:
-        systems.append((f"{Path(other).name} ({_design(other)} design) fp32", other, {}))
+        name = f"{Path(other).name} ({_design(other)} design) fp32"
+        systems.append((name, other, {}))
         if not args.skip_compile and _design(other) == "window":
-            systems.append((f"{Path(other).name} ({_design(other)} design) fp32, compiled", other, {"compile": True}))
+            systems.append((f"{name}, compiled", other, {"compile": True}))
     if not args.skip_base_size:
         systems.append(("pair-base", "", {}))
     header = f"{'system':40} {'art/s':>8} {'sent/s':>8} {'tok/s':>9} {'fwd tok/s':>10} {'overhead':>9} {'RSS MB':>7}"

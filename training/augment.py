@@ -117,7 +117,7 @@ def _swapped(record: Record, replacement: str, label: str) -> dict[str, Any]:
 
 def _named_elsewhere(mention: str, article: Sequence[Record], index: int) -> bool:
     """Whether a capitalised word of the mention (a name) appears in another sentence of the article."""
-    names = {w.strip(".,'’") for w in mention.split()[1:] + mention.split()[:1] if w[:1].isupper()}
+    names = {w.strip(".,'’") for w in mention.split() if w[:1].isupper()}
     names = {n for n in names if len(n) > 2 and n.lower() not in _NOT_A_ROLE}
     return any(re.search(rf"\b{re.escape(n)}\b", r["text"]) for j, r in enumerate(article) if j != index
                for n in names)

@@ -30,7 +30,7 @@ from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLA
 from training import polnear
 from training.brat import read_brat
 from training.records import SentenceRecord
-from training.spec import BOILERPLATE, SPEC_DIR, document_rounds, document_units, load_units
+from training.spec import BOILERPLATE, SPEC_DIR, document_rounds, load_units, read_standoff
 
 LABELS = (DIRECT_FACT, REPORTED_CLAIM, ANONYMOUS_SOURCE_QUOTE)
 HALVES = ("dev", "test", "fresh")
@@ -274,9 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     second_path = Path(args.second_pass)
     if args.second_pass != "none" and second_path.exists():
         second = read_second_pass(second_path)
-        boilerplate = {(doc_id, u["start"], u["end"])
-                       for doc_id, _, _, doc_units in document_units(Path(args.spec_dir), data_dir)
-                       for u in doc_units if u["label"] == BOILERPLATE and group_of(doc_id, rounds) in halves}
+        boilerplate = {(u["doc_id"], u["start"], u["end"]) for u in read_standoff(Path(args.spec_dir)).units
+                       if u["label"] == BOILERPLATE and group_of(u["doc_id"], rounds) in halves}
         print(format_agreement(second_pass_agreement(units, boilerplate, second, converted)))
     listed = {"none": (), "all": HALVES}.get(args.errors, (args.errors,))
     for half in listed:

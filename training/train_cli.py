@@ -7,23 +7,17 @@ import json
 import sys
 from pathlib import Path
 
+from attribution.model import saved_design
 from training.config import TrainConfig
 from training.user_data import Columns, UserDataError
-
-
-def _design_of(model_dir: str) -> str | None:
-    """The design of a saved attribution model (``--init-from`` continues it in the same design)."""
-    from attribution.model import MODEL_CONFIG_FILE
-
-    settings = Path(model_dir) / MODEL_CONFIG_FILE
-    return json.loads(settings.read_text(encoding="utf-8")).get("design") if settings.is_file() else None
 
 
 def run_train(args: argparse.Namespace) -> int:
     """Train a model (window or pair design) and write its model directory with a model card."""
     from training.train import train
 
-    values = TrainConfig.load(args.config).to_dict() if args.config else {}
+    written = json.loads(Path(args.config).read_text(encoding="utf-8")) if args.config else {}
+    values = TrainConfig.from_dict(written).to_dict() if args.config else {}
     overrides = {
         "output_dir": args.out, "design": args.design, "dataset_dir": args.dataset, "init_from": args.init_from,
         "epochs": args.epochs, "learning_rate": args.learning_rate, "batch_size": args.batch_size,
@@ -44,9 +38,8 @@ def run_train(args: argparse.Namespace) -> int:
             print(f"attribution train: error: --init-from {values['init_from']}: no such model directory "
                   "(train it first, e.g. training/configs/pair_corpus.json before default.json)", file=sys.stderr)
             return 2
-        inherited = _design_of(values["init_from"])
-        written = json.loads(Path(args.config).read_text(encoding="utf-8")).get("design") if args.config else None
-        explicit = args.design or written
+        inherited = saved_design(values["init_from"])  # --init-from continues the saved model's design
+        explicit = args.design or written.get("design")
         if inherited and explicit and explicit != inherited:
             print(f"attribution train: error: --init-from {values['init_from']} is a {inherited}-design model; "
                   f"it cannot be continued as the {explicit} design", file=sys.stderr)
