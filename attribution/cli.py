@@ -20,6 +20,7 @@ from attribution.summary import register as register_summarize
 from attribution.write import FORMATS
 from eval.cli import register as register_evaluate
 from training.cli import register as register_prepare_data
+from training.cli import register_filter as register_filter_data
 from training.train_cli import register as register_train
 
 Registrar = Callable[[argparse._SubParsersAction], None]
@@ -116,8 +117,8 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
 
 
 #: Subcommand registrars; later issues add prepare-data, train and evaluate here.
-SUBCOMMANDS: list[Registrar] = [_add_score, register_prepare_data, register_train, register_evaluate,
-                               register_summarize]
+SUBCOMMANDS: list[Registrar] = [_add_score, register_prepare_data, register_filter_data, register_train,
+                               register_evaluate, register_summarize]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -132,16 +132,17 @@ def test_spec_units_the_converter_does_not_emit_are_counted_not_scored(tmp_path)
 def test_command_line_prints_both_halves_and_lists_only_the_asked_for_errors(tmp_path, capsys):
     dev_stem, test_stem = _stems()
     data, spec = _write(tmp_path, {dev_stem: DISAGREEING, test_stem: DISAGREEING})
-    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec)]) == 0
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", "none"]) == 0
     out = capsys.readouterr().out
     assert "== dev:" in out and "== test:" in out and "== all:" in out
     assert "-- dev: 2 errors" in out and "-- test:" not in out  # the held-out half's errors stay hidden
     assert f"polnear:train/{dev_stem}" in out and "[named source or hearsay]" in out
-    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--half", "test",
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", "none", "--half", "test",
                             "--errors", "test"]) == 0
     out = capsys.readouterr().out
     assert "== test:" in out and "== dev:" not in out and "-- test: 2 errors" in out
-    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--errors", "none"]) == 0
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", "none",
+                            "--errors", "none"]) == 0
     assert "errors (converted" not in capsys.readouterr().out
 
 
@@ -177,8 +178,8 @@ def test_a_second_reading_measures_the_spec_labels_and_scores_the_converter_on_c
     assert result["converter_vs_first"] == {"correct": 1, "n": 3, "rate": 0.3333}
     assert result["converter_vs_second"] == {"correct": 3, "n": 3, "rate": 1.0}
     assert result["converter_on_consensus"] == {"correct": 1, "n": 1, "rate": 1.0}
-    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--second-pass", str(path),
-                            "--errors", "none"]) == 0
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", "none",
+                            "--second-pass", str(path), "--errors", "none"]) == 0
     assert "== second reading: 1 documents, 4 units" in capsys.readouterr().out
     path.write_text(json.dumps({"doc_id": "x", "start": 0, "end": 1, "label": "opinion"}) + "\n")
     with pytest.raises(ValueError, match="unknown label 'opinion'"):
@@ -189,6 +190,88 @@ def test_a_second_reading_of_other_documents_is_reported_as_such(tmp_path, capsy
     dev_stem, _ = _stems()
     data, spec = _write(tmp_path, {dev_stem: GOLD})
     path = _second_pass(tmp_path, "another-article", GOLD)
-    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--second-pass", str(path),
-                            "--errors", "none"]) == 0
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", "none",
+                            "--second-pass", str(path), "--errors", "none"]) == 0
     assert "none of these units was read twice" in capsys.readouterr().out
+
+
+def _round3(tmp_path, stem, first, second, sample="random"):
+    path = tmp_path / "round3.jsonl"
+    rows = [{"doc_id": f"polnear:train/{stem}", "start": ARTICLE.index(s), "end": ARTICLE.index(s) + len(s),
+             "sample": sample, "label_a": a, "label_b": b}
+            for (s, a), (_, b) in zip(first, second, strict=True)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_round3_is_scored_on_the_units_both_readings_agree_on(tmp_path, capsys):
+    dev_stem, test_stem = _stems()
+    data, spec = _write(tmp_path, {dev_stem: GOLD})
+    (data / "polnear" / "train" / "text" / f"{test_stem}.txt").write_text(ARTICLE, encoding="utf-8")
+    (data / "polnear" / "train" / "attributions" / f"{test_stem}_ann1.ann").write_text(_ann_lines())
+    # the readings disagree on the first unit; on the other three they agree, once against the converter
+    path = _round3(tmp_path, test_stem, [("Bridge talks stall.", "boilerplate"), *DISAGREEING[1:]], DISAGREEING)
+    first, second = check_spec.read_round3(path, data)
+    assert [u.text for u in first] == [s for s, _ in GOLD]
+    agreed = check_spec.agreed_units(first, second)
+    assert [u.label for u in agreed] == [label for _, label in DISAGREEING[1:]]
+    converted = convert_documents(data, {u.doc_id for u in agreed})
+    result = check_spec.score(agreed, converted)
+    assert (result.correct, result.n) == (1, 3)
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", str(path),
+                            "--errors", "none"]) == 0
+    out = capsys.readouterr().out
+    assert "== round 3: 1 documents, 4 units" in out
+    assert "== round3, units both readings agree on: 1 documents, 3 sentences matched" in out
+    assert "== round3 (random articles)" in out and "overall 1/3 = 33.3%" in out
+    assert "-- round3" not in out  # held out: errors only when asked for by name
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", str(path),
+                            "--consensus", "rules", "--errors", "round3"]) == 0
+    out = capsys.readouterr().out
+    assert "== round3, consensus filter (rules, min prob 0.5): kept" in out
+    assert "-- round3: 2 errors" in out and "-- round3, kept by the consensus filter:" in out
+    assert "-- dev" not in out and "-- round3 (random articles)" not in out
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec),
+                            "--round3", str(tmp_path / "absent.jsonl")]) == 1
+
+
+def test_round3_file_errors_are_clear(tmp_path):
+    dev_stem, _ = _stems()
+    data, _ = _write(tmp_path, {dev_stem: GOLD})
+    path = _round3(tmp_path, dev_stem, GOLD, [(s, "opinion") for s, _ in GOLD])
+    with pytest.raises(ValueError, match="unknown label 'opinion'"):
+        check_spec.read_round3(path, data)
+    path.write_text(json.dumps({"doc_id": f"polnear:train/{dev_stem}", "start": 0, "end": 10 ** 6,
+                                "label_a": "direct_fact", "label_b": "direct_fact"}) + "\n")
+    with pytest.raises(ValueError, match="outside"):
+        check_spec.read_round3(path, data)
+    path.write_text(json.dumps({"doc_id": "polnear:train/absent", "start": 0, "end": 5,
+                                "label_a": "direct_fact", "label_b": "direct_fact"}) + "\n")
+    with pytest.raises(FileNotFoundError, match="absent"):
+        check_spec.read_round3(path, data)
+
+
+def test_the_consensus_filter_is_scored_on_what_it_keeps(tmp_path, capsys):
+    from training.consensus import Votes
+
+    dev_stem, _ = _stems()
+    data, spec = _write(tmp_path, {dev_stem: DISAGREEING})
+    units = spec_units(spec, data)
+    converted = convert_documents(data, {u.doc_id for u in units})
+    keys = sorted(converted)
+    # the readers confirm the first three sentences: two the converter gets right, one it gets wrong
+    votes = {k: Votes(converted[k].label, converted[k].label, converted[k].label, 0.9 if i < 3 else 0.4)
+             for i, k in enumerate(keys)}
+    kept, matched = check_spec.consensus_score(units, converted, votes, 0.5)
+    assert matched == 4 and kept.n == 3 and kept.correct == 2
+    assert check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", "none",
+                            "--consensus", "rules"]) == 0
+    out = capsys.readouterr().out
+    assert "== dev, consensus filter (rules, min prob 0.5): kept" in out
+    assert "-- dev, kept by the consensus filter:" in out and "-- test" not in out
+    memorised = tmp_path / "reader"
+    memorised.mkdir()
+    (memorised / "training_config.json").write_text(json.dumps({"stages": [["train"]]}))
+    with pytest.raises(ValueError, match="trained on converted labels"):
+        check_spec.main(["--data-dir", str(data), "--spec-dir", str(spec), "--round3", "none",
+                         "--consensus", str(memorised)])

@@ -11,6 +11,11 @@ converter, and ``test``, held out: its error listing is printed only when asked 
 test``/``all``). Documents of the second round (``"round": 2`` in documents.jsonl), labelled after the
 converter changes made on ``dev``, form a third held-out group, ``fresh``.
 
+Round 3 (``training/checks/round3.jsonl``) is a further blind check: PolNeAR train articles that are not
+spec-labelled, each read by two annotators; the converter is scored on the units both readings agree on.
+``--consensus MODEL`` also scores the consensus filter (:mod:`training.consensus`): the converter on the
+sentences the filter keeps, with the share it keeps.
+
 A spec unit is matched to the converted sentence with exactly the same offsets; spec units the converter
 does not emit (different segmentation, dropped as page noise or annotator Discard) are counted as
 ``unmatched`` and listed, not scored. Sentence text goes to the terminal only, never to a file.
@@ -29,7 +34,7 @@ from pathlib import Path
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 from training import polnear
 from training.brat import read_brat
-from training.records import SentenceRecord
+from training.records import Provenance, SentenceRecord
 from training.spec import BOILERPLATE, SPEC_DIR, document_rounds, load_units, read_standoff
 
 LABELS = (DIRECT_FACT, REPORTED_CLAIM, ANONYMOUS_SOURCE_QUOTE)
@@ -191,21 +196,71 @@ def second_pass_agreement(first: list[SentenceRecord], boilerplate: set[tuple[st
     }
 
 
-def format_agreement(result: dict) -> str:
+def format_agreement(result: dict, name: str = "second reading", first: str = "the spec labels") -> str:
     def pct(d: dict) -> str:
         return f"{d['correct']}/{d['n']} = {d['rate']:.1%}" if d["n"] else "0/0"
 
     if not result["units"]:
-        return "== second reading: none of these units was read twice"
-    lines = [f"== second reading: {result['documents']} documents, {result['units']} units",
-             f"agreement with the spec labels {result['agreement']:.1%} (Cohen's kappa {result['kappa']}); "
+        return f"== {name}: none of these units was read twice"
+    lines = [f"== {name}: {result['documents']} documents, {result['units']} units",
+             f"agreement with {first} {result['agreement']:.1%} (Cohen's kappa {result['kappa']}); "
              f"on the {result['content_units']} units both call content {result['content_agreement']:.1%}",
-             "disagreements (spec -> second): " + ", ".join(f"{k} {v}" for k, v in
+             f"disagreements ({first} -> second): " + ", ".join(f"{k} {v}" for k, v in
                                                              result["confusion_first_to_second"].items()),
-             f"converter vs spec labels {pct(result['converter_vs_first'])}; vs second reading "
+             f"converter vs {first} {pct(result['converter_vs_first'])}; vs second reading "
              f"{pct(result['converter_vs_second'])}; on the units both readings agree on "
              f"{pct(result['converter_on_consensus'])}"]
     return "\n".join(lines)
+
+
+ROUND3 = Path(__file__).parent / "checks" / "round3.jsonl"
+
+
+def read_round3(path: Path, data_dir: Path) -> tuple[list[SentenceRecord], dict[tuple[str, int, int], str]]:
+    """The round-3 check (PolNeAR *train* articles read blind twice, never spec-labelled, stand-off:
+    doc_id, start, end, sample, label_a, label_b): the first reading as units (text joined from the data
+    directory) and the second as (doc_id, start, end) → label."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts: dict[str, str] = {}
+    first, second = [], {}
+    seen: set[tuple[str, int, int]] = set()
+    for n, row in enumerate(rows, 1):
+        for key in ("label_a", "label_b"):
+            if row[key] not in (*LABELS, BOILERPLATE):
+                raise ValueError(f"{path}:{n}: unknown label {row[key]!r}")
+        doc_id, start, end = row["doc_id"], int(row["start"]), int(row["end"])
+        if (doc_id, start, end) in seen:
+            raise ValueError(f"{path}:{n}: unit {doc_id} {start}-{end} is listed twice")
+        seen.add((doc_id, start, end))
+        if doc_id not in texts:
+            split, _, stem = doc_id.partition(":")[2].partition("/")
+            text_path = data_dir / polnear.CORPUS / split / "text" / f"{stem}.txt"
+            if not text_path.exists():
+                raise FileNotFoundError(f"{path}: {doc_id} needs {text_path}")
+            texts[doc_id] = text_path.read_text(encoding="utf-8")
+        text = texts[doc_id]
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"{path}:{n}: offsets {start}-{end} outside {doc_id} ({len(text)} chars)")
+        first.append(SentenceRecord(doc_id=doc_id, corpus=polnear.CORPUS, sent_idx=n, start=start, end=end,
+                                    text=text[start:end], label=row["label_a"], source_spans=[], cue_spans=[],
+                                    prev_text="", next_text="", n_sentences=0,
+                                    provenance=Provenance(path.name, [], "round3", row.get("sample", ""))))
+        second[(doc_id, start, end)] = row["label_b"]
+    return first, second
+
+
+def agreed_units(first: list[SentenceRecord], second: dict[tuple[str, int, int], str]) -> list[SentenceRecord]:
+    """The content units both readings give the same label: the reference the converter is scored on."""
+    return [u for u in first if u.label != BOILERPLATE and second.get((u.doc_id, u.start, u.end)) == u.label]
+
+
+def consensus_score(units: list[SentenceRecord], converted: dict[tuple[str, int, int], SentenceRecord],
+                    votes: dict, min_prob: float) -> tuple[Score, int]:
+    """The converter scored on the sentences the consensus filter keeps, and how many matched sentences
+    there were before filtering (the filter's coverage is the kept share of those)."""
+    matched = [u for u in units if (u.doc_id, u.start, u.end) in converted]
+    kept = {k: r for k, r in converted.items() if k in votes and votes[k].agree(min_prob)}
+    return score([u for u in matched if (u.doc_id, u.start, u.end) in kept], kept), len(matched)
 
 
 def _pct(pair: tuple[int, int]) -> str:
@@ -215,7 +270,7 @@ def _pct(pair: tuple[int, int]) -> str:
 def format_score(name: str, result: Score) -> str:
     short = {DIRECT_FACT: "direct", REPORTED_CLAIM: "reported", ANONYMOUS_SOURCE_QUOTE: "anonymous"}
     lines = [f"== {name}: {result.documents} documents, {result.n} sentences matched, "
-             f"{len(result.unmatched)} spec units not emitted by the converter",
+             f"{len(result.unmatched)} labelled units not emitted by the converter",
              f"overall {_pct((result.correct, result.n))}"]
     lines.append("accuracy per converted label: " + "; ".join(
         f"{short[k]} {_pct(v)}" for k, v in result.per_converted().items()))
@@ -250,13 +305,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=(*HALVES, "all"), default="all",
                         help="which group to score: dev, test (round-1 halves), fresh (round 2), or all (each "
                              "group separately, then together)")
-    parser.add_argument("--errors", choices=(*HALVES, "all", "none"), default="dev",
+    parser.add_argument("--errors", choices=(*HALVES, "round3", "all", "none"), default="dev",
                         help="whose error listing to print (default dev: the held-out groups' errors are "
                              "listed only when asked for by name)")
     parser.add_argument("--second-pass", default=str(SECOND_PASS),
                         help="a second, independent labelling of spec units (doc_id, start, end, label): "
                              "agreement with the spec labels and the converter on the units both agree on "
                              "(default: training/checks/spec_second_pass.jsonl; 'none' to skip)")
+    parser.add_argument("--round3", default=str(ROUND3),
+                        help="blind double reading of further PolNeAR train articles (doc_id, start, end, sample, "
+                             "label_a, label_b): agreement, and the converter on the units both readings agree on "
+                             "(default: training/checks/round3.jsonl; 'none' to skip)")
+    parser.add_argument("--consensus", metavar="MODEL",
+                        help="also score the consensus filter (training/consensus.py) with this reader model: "
+                             "the converter on the sentences the filter keeps, per group")
+    parser.add_argument("--min-prob", type=float, default=0.5, help="the filter's least model probability")
     args = parser.parse_args(argv)
 
     data_dir = resolve_data_dir(args.data_dir)
@@ -277,10 +340,44 @@ def main(argv: list[str] | None = None) -> int:
         boilerplate = {(u["doc_id"], u["start"], u["end"]) for u in read_standoff(Path(args.spec_dir)).units
                        if u["label"] == BOILERPLATE and group_of(u["doc_id"], rounds) in halves}
         print(format_agreement(second_pass_agreement(units, boilerplate, second, converted)))
-    listed = {"none": (), "all": HALVES}.get(args.errors, (args.errors,))
-    for half in listed:
-        if half in results:
-            print(format_errors(half, results[half]))
+    groups = {half: [u for u in units if group_of(u.doc_id, rounds) == half] for half in halves}
+    round3_path = Path(args.round3)
+    if args.round3 not in ("none", str(ROUND3)) and not round3_path.exists():
+        print(f"no round-3 file {round3_path}", file=sys.stderr)
+        return 1
+    base_group = {half: half for half in halves}
+    if args.round3 != "none" and round3_path.exists() and args.half == "all":
+        first, second = read_round3(round3_path, data_dir)
+        converted.update(convert_documents(data_dir, {u.doc_id for u in first}))
+        boilerplate = {(u.doc_id, u.start, u.end) for u in first if u.label == BOILERPLATE}
+        content = [u for u in first if u.label != BOILERPLATE]
+        print(format_agreement(second_pass_agreement(content, boilerplate, second, converted), "round 3",
+                               "the first reading"))
+        groups["round3"] = agreed_units(first, second)
+        base_group["round3"] = "round3"
+        for sample in sorted({u.provenance.detail for u in groups["round3"]}):
+            name = f"round3 ({sample} articles)"
+            groups[name] = [u for u in groups["round3"] if u.provenance.detail == sample]
+            base_group[name] = None  # scored, its errors listed with round3's
+        for name in [g for g in groups if g.startswith("round3")]:
+            results[name] = score(groups[name], converted)
+            print(format_score(name + ", units both readings agree on", results[name]))
+    if args.consensus:
+        import attribution
+        from training.consensus import check_reader, vote
+
+        check_reader(args.consensus)
+        votes = vote([r.to_dict() for r in converted.values()], attribution.load(args.consensus).classifier)
+        for name, group in groups.items():
+            kept, matched = consensus_score(group, converted, votes, args.min_prob)
+            print(format_score(f"{name}, consensus filter ({args.consensus}, min prob {args.min_prob}): "
+                               f"kept {_pct((kept.n, matched))} of matched", kept))
+            results[f"{name}, kept by the consensus filter"] = kept
+            base_group[f"{name}, kept by the consensus filter"] = base_group.get(name)
+    listed = {"none": (), "all": (*HALVES, "round3")}.get(args.errors, (args.errors,))
+    for name, result in results.items():
+        if base_group.get(name) in listed:
+            print(format_errors(name, result))
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from attribution.labels import LABEL2ID
 from attribution.model.tags import IGNORE, TAG2ID, sentence_tag_id
 from attribution.model.windows import build_windows, tokenize_sentences
+from attribution.segment import Sentence
 
 Record = Mapping[str, Any]
 
@@ -25,6 +26,20 @@ def group_articles(records: Iterable[Record]) -> list[list[Record]]:
     for record in records:
         articles.setdefault(record["doc_id"], []).append(record)
     return [sorted(sentences, key=lambda r: r["sent_idx"]) for sentences in articles.values()]
+
+
+def rebuilt_articles(records: Iterable[Record]) -> tuple[list[list[Record]], list[tuple[str, list[Sentence]]]]:
+    """The records grouped into articles (:func:`group_articles`), and each article rebuilt as text plus
+    sentences (the sentences joined by newlines, offsets into that text), the input a classifier takes."""
+    grouped = group_articles(records)
+    rebuilt = []
+    for article in grouped:
+        sentences, cursor = [], 0
+        for i, record in enumerate(article):
+            sentences.append(Sentence(i, cursor, cursor + len(record["text"]), record["text"]))
+            cursor += len(record["text"]) + 1
+        rebuilt.append(("\n".join(r["text"] for r in article), sentences))
+    return grouped, rebuilt
 
 
 def _bio(offsets: Sequence[tuple[int, int]], spans: Sequence[Sequence[int]], kind: str, tags: list[int]) -> None:

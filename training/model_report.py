@@ -18,20 +18,13 @@ from typing import Any
 
 from attribution.labels import LABELS
 from attribution.segment import Sentence
-from training.features import Record, group_articles
+from training.features import Record, group_articles, rebuilt_articles
 from training.save import write_model_card
 
 
 def _articles(records: list[Record]) -> list[tuple[str, list[Sentence]]]:
     """Rebuild each dev article as text plus sentences (joined by newlines, offsets into that text)."""
-    articles = []
-    for article in group_articles(records):
-        sentences, cursor = [], 0
-        for i, record in enumerate(article):
-            sentences.append(Sentence(i, cursor, cursor + len(record["text"]), record["text"]))
-            cursor += len(record["text"]) + 1
-        articles.append(("\n".join(r["text"] for r in article), sentences))
-    return articles
+    return rebuilt_articles(records)[1]
 
 
 def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str, Any]:
