@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from attribution.corpora import DATA_DIR_ENV, load_text, resolve_data_dir
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 from training import polnear
 from training.brat import read_brat
@@ -234,10 +235,7 @@ def read_round3(path: Path, data_dir: Path) -> tuple[list[SentenceRecord], dict[
         seen.add((doc_id, start, end))
         if doc_id not in texts:
             split, _, stem = doc_id.partition(":")[2].partition("/")
-            text_path = data_dir / polnear.CORPUS / split / "text" / f"{stem}.txt"
-            if not text_path.exists():
-                raise FileNotFoundError(f"{path}: {doc_id} needs {text_path}")
-            texts[doc_id] = text_path.read_text(encoding="utf-8")
+            texts[doc_id] = load_text({"file": f"{polnear.CORPUS}/{split}/text/{stem}.txt"}, data_dir)
         text = texts[doc_id]
         if not 0 <= start < end <= len(text):
             raise ValueError(f"{path}:{n}: offsets {start}-{end} outside {doc_id} ({len(text)} chars)")
@@ -297,8 +295,6 @@ def format_errors(name: str, result: Score, width: int = 200) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from attribution.corpora import DATA_DIR_ENV, resolve_data_dir
-
     parser = argparse.ArgumentParser(prog="python -m training.check_spec", description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", help=f"shared data directory (default: ${DATA_DIR_ENV}, else ../shared/data)")
     parser.add_argument("--spec-dir", default=str(SPEC_DIR), help="stand-off spec labels (documents/units.jsonl)")

@@ -17,14 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from attribution.labels import LABELS
-from attribution.segment import Sentence
-from training.features import Record, group_articles, rebuilt_articles
+from training.features import Record, rebuilt_articles
 from training.save import write_model_card
-
-
-def _articles(records: list[Record]) -> list[tuple[str, list[Sentence]]]:
-    """Rebuild each dev article as text plus sentences (joined by newlines, offsets into that text)."""
-    return rebuilt_articles(records)[1]
 
 
 def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str, Any]:
@@ -34,8 +28,8 @@ def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str,
     import attribution
 
     classifier = attribution.load(model).classifier
-    articles = _articles(records)
-    gold = [r["label"] for article in group_articles(records) for r in article]
+    grouped, articles = rebuilt_articles(records)
+    gold = [r["label"] for article in grouped for r in article]
     started = time.perf_counter()
     predicted = []
     for b in range(0, len(articles), batch):
