@@ -91,11 +91,20 @@ class Analyzer:
                     return
                 pending = submitted
 
-    def _classify(self, prepared: list[Prepared]) -> list[ArticleResult]:
-        """Classify the prepared articles of a batch in one call; assemble results in input order."""
-        todo = [p for p in prepared if not isinstance(p, ArticleResult)]
-        predictions = iter(self.classifier.predict_articles([(doc.text, sents) for doc, _, sents in todo]))
-        return [item if isinstance(item, ArticleResult) else _assemble(*item, next(predictions)) for item in prepared]
+    def _classify(self, prepared: list[Prepared]) -> Iterator[ArticleResult]:
+        """Classify the prepared articles of a batch one article per call, yielding each result when it is done.
+
+        One article per call keeps every record a function of its own article only (the classifiers batch
+        within the article), so outputs are byte-identical whatever the batch size, worker count or resume
+        point, and a progress bar moves article by article.
+        """
+        for item in prepared:
+            if isinstance(item, ArticleResult):
+                yield item
+                continue
+            doc, report, sentences = item
+            (predictions,) = self.classifier.predict_articles([(doc.text, sentences)])
+            yield _assemble(doc, report, sentences, predictions)
 
 
 def _check_settings(batch_size: int, workers: int) -> None:

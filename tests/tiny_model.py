@@ -52,8 +52,11 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def tiny_window_classifier(max_length: int = 48):
-    """A random-weight one-layer windowed classifier with the real tokenizer (inference tests; no training)."""
+def tiny_window_classifier(max_length: int = 48, hidden: int = 32):
+    """A random-weight one-layer windowed classifier with the real tokenizer (inference tests; no training).
+
+    ``hidden=384`` gives MiniLM's width, wide enough for matrix products to differ in the last bits with the
+    batch's shape (what the batch-independence tests need to see)."""
     from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
     from attribution.model.classifier import WindowClassifier
@@ -61,7 +64,24 @@ def tiny_window_classifier(max_length: int = 48):
     from training.config import default_base_model
 
     tokenizer = AutoTokenizer.from_pretrained(default_base_model())
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=37, max_position_embeddings=512, num_labels=len(ALL_TAGS),
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=37 if hidden == 32 else hidden * 4, max_position_embeddings=512,
+                        num_labels=len(ALL_TAGS),
                         id2label=dict(enumerate(ALL_TAGS)), label2id={t: i for i, t in enumerate(ALL_TAGS)})
     return WindowClassifier(BertForTokenClassification(config), tokenizer, max_length=max_length, overlap=1)
+
+
+def tiny_pair_classifier(max_length: int = 64, hidden: int = 32):
+    """A random-weight one-layer pair classifier with the real tokenizer (inference tests; no training)."""
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    from attribution.labels import LABELS
+    from attribution.model.pair import PairClassifier
+    from training.config import default_base_model
+
+    tokenizer = AutoTokenizer.from_pretrained(default_base_model())
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=37 if hidden == 32 else hidden * 4, max_position_embeddings=512,
+                        num_labels=len(LABELS),
+                        id2label=dict(enumerate(LABELS)), label2id={t: i for i, t in enumerate(LABELS)})
+    return PairClassifier(BertForSequenceClassification(config), tokenizer, batch_size=4, max_length=max_length)

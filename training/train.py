@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from attribution.labels import LABELS
+from attribution.model import check_safetensors
 from attribution.model.tags import ALL_TAGS, ID2TAG, IGNORE, SENTENCE_IDS, TAG2ID, sentence_tag_id
 from training.augment import swap_sources
 from training.config import TrainConfig
@@ -157,14 +158,18 @@ def _load_model(config: TrainConfig):
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer
 
     source = config.init_from or config.base_model
+    if Path(source).is_dir():
+        check_safetensors(source)  # pickled weights are never loaded
     tokenizer = AutoTokenizer.from_pretrained(source)
     if config.design == "pair":
         model = AutoModelForSequenceClassification.from_pretrained(
             source, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-            label2id={label: i for i, label in enumerate(LABELS)}, dtype=torch.float32)
+            label2id={label: i for i, label in enumerate(LABELS)}, dtype=torch.float32,
+            use_safetensors=True)
     else:
         model = AutoModelForTokenClassification.from_pretrained(
-            source, num_labels=len(ALL_TAGS), id2label=ID2TAG, label2id=TAG2ID, dtype=torch.float32)
+            source, num_labels=len(ALL_TAGS), id2label=ID2TAG, label2id=TAG2ID, dtype=torch.float32,
+            use_safetensors=True)
     return model, tokenizer
 
 

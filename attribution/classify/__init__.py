@@ -10,7 +10,11 @@ from attribution.segment import Sentence
 
 
 class Classifier(Protocol):
-    """What the pipeline needs of a classifier: a name and batch prediction over whole articles."""
+    """What the pipeline needs of a classifier: a name and prediction over whole articles.
+
+    The pipeline passes one article per call, so that each record depends on its own article only; a
+    classifier batches the sentences (or windows) of that article itself.
+    """
 
     name: str
 

@@ -18,7 +18,7 @@ from typing import Any
 import torch
 
 from attribution.labels import LABELS
-from attribution.model import MODEL_CONFIG_FILE
+from attribution.model import MODEL_CONFIG_FILE, check_safetensors
 from attribution.model.tags import ID2TAG, SENTENCE_IDS, SPAN_IDS, check_label_maps
 from attribution.model.windows import SentenceTokens, Window, build_windows, tokenize_sentences
 from attribution.results import Prediction
@@ -42,14 +42,15 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
 
 def load_model_dir(path: str | Path, auto_class, quantize: str | None) -> tuple[Any, Any, dict[str, Any]]:
     """Model (fp32, int8 if asked), tokenizer and attribution settings of a saved model directory, offline;
-    torch threads set to the cores available. Shared by the window and pair classifiers."""
+    torch threads set to the cores available; safetensors weights only. Shared by the window and pair
+    classifiers."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from transformers import AutoTokenizer
 
-    path = Path(path)
+    path = check_safetensors(path)
     settings_path = path / MODEL_CONFIG_FILE
     settings = json.loads(settings_path.read_text()) if settings_path.exists() else {}
-    model = auto_class.from_pretrained(path, dtype=torch.float32)
+    model = auto_class.from_pretrained(path, dtype=torch.float32, use_safetensors=True)
     if quantize == "int8":
         model = quantize_int8(model)
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -70,6 +71,14 @@ def _span_from_tags(tags: list[str], offsets: list[tuple[int, int]], kind: str) 
         elif start is not None:
             break
     return (start, end) if start is not None and end > start else None
+
+
+def _by_article(windows: Sequence[Window]) -> list[list[int]]:
+    """Indices of the windows of each article (by ``doc_index``), articles in order of first appearance."""
+    groups: dict[int, list[int]] = {}
+    for i, window in enumerate(windows):
+        groups.setdefault(window.doc_index, []).append(i)
+    return list(groups.values())
 
 
 class WindowClassifier:
@@ -128,22 +137,29 @@ class WindowClassifier:
 
     @torch.inference_mode()
     def _forward(self, windows: list[Window]) -> list[torch.Tensor]:
-        """Logits per window, computed in length-sorted batches and returned in the windows' order."""
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+        """Logits per window, returned in the windows' order.
+
+        Each article's windows are run apart from every other article's, in length-sorted batches of at most
+        ``batch_size``: a window's logits then depend on its own article only, so records are byte-identical
+        whatever else shares a run's batch (floating-point matrix products give last-bit differences with the
+        shape of the batch), and the article's padding stays small.
+        """
         outputs: list[torch.Tensor | None] = [None] * len(windows)
         pad = self.tokenizer.pad_token_id
-        for b in range(0, len(order), self.batch_size):
-            batch = order[b : b + self.batch_size]
-            width = max(len(windows[i].input_ids) for i in batch)
-            ids = torch.full((len(batch), width), pad, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for row, i in enumerate(batch):
-                n = len(windows[i].input_ids)
-                ids[row, :n] = torch.tensor(windows[i].input_ids)
-                mask[row, :n] = 1
-            logits = self._run(ids, mask).float()
-            for row, i in enumerate(batch):
-                outputs[i] = logits[row, : len(windows[i].input_ids)]
+        for members in _by_article(windows):
+            order = sorted(members, key=lambda i: len(windows[i].input_ids))
+            for b in range(0, len(order), self.batch_size):
+                batch = order[b : b + self.batch_size]
+                width = max(len(windows[i].input_ids) for i in batch)
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, i in enumerate(batch):
+                    n = len(windows[i].input_ids)
+                    ids[row, :n] = torch.tensor(windows[i].input_ids)
+                    mask[row, :n] = 1
+                logits = self._run(ids, mask).float()
+                for row, i in enumerate(batch):
+                    outputs[i] = logits[row, : len(windows[i].input_ids)]
         return outputs  # type: ignore[return-value]
 
     def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:

@@ -32,7 +32,7 @@ def _spans(sentence: Sentence, label: str) -> tuple[tuple[int, int] | None, tupl
 
 
 class PairClassifier:
-    """A saved pair model: one encoder pass per sentence, batched and length-sorted."""
+    """A saved pair model: one encoder pass per sentence, batched and length-sorted within each article."""
 
     def __init__(self, model, tokenizer, batch_size: int = 32, max_length: int = 128, name: str = "pair"):
         saved = tuple(model.config.id2label[i] for i in range(len(LABELS)))
@@ -52,13 +52,13 @@ class PairClassifier:
         return cls(model, tokenizer, batch_size, min(settings.get("max_length", 128), 128), name=str(path))
 
     @torch.inference_mode()
-    def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
-        pairs = []
-        for _, sentences in articles:
-            previous = ""
-            for sentence in sentences:
-                pairs.append((previous, sentence.text))
-                previous = sentence.text
+    def _article_probs(self, pairs: Sequence[tuple[str, str]]) -> list[list[float]]:
+        """Class probabilities of one article's (previous sentence, sentence) pairs, in their order.
+
+        The article is run on its own, in length-sorted batches of at most ``batch_size`` pairs: a sentence's
+        probabilities then depend on its own article only, so records are byte-identical whatever else shares
+        a run's batch (floating-point matrix products give last-bit differences with the shape of the batch).
+        """
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         probs: list[list[float]] = [[]] * len(pairs)
         for b in range(0, len(order), self.batch_size):
@@ -68,12 +68,15 @@ class PairClassifier:
             out = torch.softmax(self.model(**encoded).logits.float(), dim=-1).tolist()
             for i, row in zip(batch, out, strict=True):
                 probs[i] = row
-        results, cursor = [], 0
+        return probs
+
+    def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
+        results = []
         for _, sentences in articles:
+            previous = [""] + [s.text for s in sentences[:-1]]
+            probs = self._article_probs([(p, s.text) for p, s in zip(previous, sentences, strict=True)])
             article = []
-            for sentence in sentences:
-                row = probs[cursor]
-                cursor += 1
+            for sentence, row in zip(sentences, probs, strict=True):
                 label = LABELS[max(range(len(LABELS)), key=row.__getitem__)]
                 article.append(Prediction(label, dict(zip(LABELS, row, strict=True)), *_spans(sentence, label)))
             results.append(article)
