@@ -1,0 +1,38 @@
+"""Every benchmark script runs: each is started on a tiny input and must print its figures.
+
+The figures themselves are measured by hand (README, Performance); this only keeps the scripts from rotting
+(a bench importing a removed function went unnoticed before). A new script in ``bench/`` needs an entry in
+``TINY_RUNS``, or this test fails.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: Per script: its arguments for a tiny run, and a text its output must contain.
+TINY_RUNS = {
+    "throughput.py": (["--articles", "3", "--skip-base-size", "--skip-compile", "--data-dir", "/nonexistent"],
+                      "default model int8"),
+    "streaming_memory.py": (["--sizes", "3", "--model", "rules"], "peak RSS MB"),
+    "int8_agreement.py": (["--inputs", "examples/articles"], "int8 vs fp32 label agreement on"),
+}
+
+
+def test_every_bench_script_has_a_tiny_run():
+    assert sorted(p.name for p in (REPO / "bench").glob("*.py")) == sorted(TINY_RUNS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted(TINY_RUNS))
+def test_bench_script_runs_on_a_tiny_input(script):
+    args, expected = TINY_RUNS[script]
+    done = subprocess.run([sys.executable, str(REPO / "bench" / script), *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert expected in done.stdout, done.stdout[-3000:]
