@@ -15,7 +15,7 @@ from pathlib import Path
 from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
 from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, load
 from attribution.resume import ResumeError
-from attribution.run import Outputs, check_inputs, check_outputs, output_of, score_run
+from attribution.run import Outputs, check_inputs, check_outputs, own_outputs, score_run
 from attribution.summary import at_least
 from attribution.summary import register as register_summarize
 from attribution.write import FORMATS
@@ -72,12 +72,13 @@ def _input_files(args: argparse.Namespace, outputs: Outputs) -> list[Path]:
     lies in the ``--html`` / ``--summary`` folder, is refused; a run's own output found in an input folder (say,
     ``--output corpus/out.jsonl`` with input ``corpus/``, read back on ``--resume``) is left out, with a note."""
     check_inputs(args.paths, outputs)
+    output_of = own_outputs(outputs)
     files: list[Path] = []
     for raw in args.paths:  # a missing input stops the run before any output is opened
         in_folder = Path(raw).is_dir()
         left_out: dict[str, int] = {}
         for path in expand_paths([raw]):
-            option = output_of(path, outputs) if in_folder else None
+            option = output_of(path) if in_folder else None
             if option is not None:
                 left_out[option] = left_out.get(option, 0) + 1
                 continue

@@ -8,6 +8,7 @@ HTML page) before the next one, so a kill loses at most the article in hand and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -135,16 +136,33 @@ def check_inputs(inputs: Iterable[str | Path], outputs: Outputs) -> None:
                 raise OutputError(f"{path}: is an input and also the {option} file, which would overwrite it")
 
 
-def output_of(path: Path, outputs: Outputs) -> str | None:
-    """The option whose output ``path`` is (a file it writes or a file inside its folder), else ``None``; used to
-    leave a run's own outputs out of the files found in an input folder."""
-    for option, output in outputs.files():
-        if _same_file(path, output):
-            return option
-    for option, folder in outputs.folders():
-        if _inside(path, folder):
-            return option
-    return None
+def own_outputs(outputs: Outputs) -> Callable[[Path], str | None]:
+    """A test of a path: the option whose output it is (a file the run writes, by resolved path or inode, or a file
+    inside its folder), else ``None``. Used to leave a run's own outputs out of the files found in an input folder;
+    the outputs are resolved once, so a folder of many files costs one ``realpath`` and one ``stat`` a file."""
+    files = [(option, _resolved(path)) for option, path in outputs.files()]
+    inodes = {}
+    for option, path in outputs.files():
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            inodes[stat.st_dev, stat.st_ino] = option
+    folders = [(option, _resolved(folder)) for option, folder in outputs.folders()]
+
+    def output_of(path: Path) -> str | None:
+        resolved = _resolved(path)
+        for option, output in files:
+            if resolved == output:
+                return option
+        for option, folder in folders:
+            if resolved.is_relative_to(folder):
+                return option
+        if inodes:
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                return inodes.get((stat.st_dev, stat.st_ino))
+        return None
+
+    return output_of
 
 
 def check_outputs(outputs: Outputs, resume: bool) -> None:
