@@ -15,7 +15,8 @@ from pathlib import Path
 from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
 from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, load
 from attribution.resume import ResumeError
-from attribution.run import Outputs, score_run
+from attribution.run import Outputs, check_inputs, check_outputs, own_outputs, score_run
+from attribution.summary import at_least
 from attribution.summary import register as register_summarize
 from attribution.write import FORMATS
 from eval.cli import register as register_evaluate
@@ -55,18 +56,8 @@ def _documents(paths: list[Path], args: argparse.Namespace, skip: set[str], on_s
                           html_column=args.html_column, max_chars=args.max_chars, skip=skip, on_skip=on_skip)
 
 
-def run_score(args: argparse.Namespace) -> int:
-    """Score articles from files, directories or tables; write sentence and article records."""
-    if args.summary_by and not args.summary:
-        raise ValueError("--summary-by needs --summary DIR")
-    paths = list(expand_paths(args.paths))  # a missing input stops the run before any output is opened
-    compile_model = _should_compile(args, paths)
-    if compile_model:
-        _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
-    analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
-                    workers=args.workers, compile=compile_model)
-    documents = partial(_documents, paths, args)
-    outputs = Outputs(
+def _outputs(args: argparse.Namespace) -> Outputs:
+    return Outputs(
         sentences=Path(args.output) if args.output else None,
         articles=Path(args.articles) if args.articles else None,
         format=args.format,
@@ -74,14 +65,68 @@ def run_score(args: argparse.Namespace) -> int:
         summary=Path(args.summary) if args.summary else None,
         summary_by=args.summary_by,
     )
+
+
+def _input_files(args: argparse.Namespace, outputs: Outputs) -> list[Path]:
+    """The input files, checked against the outputs before anything is opened: an input that is an output, or
+    lies in the ``--html`` / ``--summary`` folder, is refused; a run's own output found in an input folder (say,
+    ``--output corpus/out.jsonl`` with input ``corpus/``, read back on ``--resume``) is left out, with a note."""
+    check_inputs(args.paths, outputs)
+    output_of = own_outputs(outputs)
+    files: list[Path] = []
+    for raw in args.paths:  # a missing input stops the run before any output is opened
+        in_folder = Path(raw).is_dir()
+        left_out: dict[str, int] = {}
+        for path in expand_paths([raw]):
+            option = output_of(path) if in_folder else None
+            if option is not None:
+                left_out[option] = left_out.get(option, 0) + 1
+                continue
+            files.append(path)
+        if left_out:
+            n = sum(left_out.values())
+            _progress(f"note: left {n} file{'s' if n != 1 else ''} out of input folder {raw}: this run's own "
+                      f"{', '.join(left_out)} output{'s' if len(left_out) != 1 else ''}", args.quiet)
+    return files
+
+
+def run_score(args: argparse.Namespace) -> int:
+    """Score articles from files, directories or tables; write sentence and article records."""
+    if args.summary_by and not args.summary:
+        raise ValueError("--summary-by needs --summary DIR")
+    outputs = _outputs(args)
+    check_outputs(outputs, args.resume)  # every output location, before an input is read or the model loaded
+    paths = _input_files(args, outputs)
+    compile_model = _should_compile(args, paths)
+    if compile_model:
+        _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
+    analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
+                    workers=args.workers, compile=compile_model)
+    documents = partial(_documents, paths, args)
     stats = score_run(analyzer, documents, outputs, resume=args.resume,
                       progress=lambda message: _progress(message, args.quiet), progress_every=args.progress_every)
     _progress(stats.line(analyzer.model_name), args.quiet)
+    if stats.ok == 0 and stats.skipped == 0:
+        why = f"{stats.failed} failed, see the error records" if stats.failed else "no input article was found"
+        print(f"attribution score: no article was scored ({why})", file=sys.stderr)
+        return 1
     return 0
 
 
+#: The ``score`` command's exit statuses (its help epilog; the README lists them too).
+SCORE_EXIT_CODES = """\
+exit status:
+  0  articles were scored (inputs that failed have error records), or a resumed run found all finished
+  1  no article was scored: every input failed (empty, binary, too long...) or there was none; or an
+     output could not be written mid-run (a full disk): the outputs hold the articles finished before
+  2  refused before anything was written: a bad argument, a missing input, an output location that
+     cannot be written, an output that is an input or another output, outputs that cannot be resumed
+"""
+
+
 def _add_score(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("score", help="label every sentence of articles", description=run_score.__doc__)
+    p = subparsers.add_parser("score", help="label every sentence of articles", description=run_score.__doc__,
+                              epilog=SCORE_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="+",
                    help=".txt and .html files, directories (recursive), .jsonl/.csv/.parquet tables")
     p.add_argument("--model", default=None,
@@ -99,7 +144,7 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--text-column", default="text", help="text column of table inputs (default: text)")
     p.add_argument("--html-column", metavar="COLUMN",
                    help="read tables' article text from this column of scraped HTML (reduced to the article text)")
-    p.add_argument("--max-chars", type=int, default=MAX_CHARS,
+    p.add_argument("--max-chars", type=at_least(1), default=MAX_CHARS,
                    help=f"longest article analysed, in characters; longer ones get an error record "
                         f"(default: {MAX_CHARS:,})")
     p.add_argument("--data-dir", help="shared data directory, for the rules baseline's tracker phrases (optional)")
@@ -108,10 +153,10 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--summary-by", metavar="KEY", help="group the summary by this metadata key (see summarize)")
     p.add_argument("--resume", action="store_true",
                    help="continue a killed run: skip articles already finished in the JSONL outputs, append the rest")
-    p.add_argument("--workers", type=int, default=0,
+    p.add_argument("--workers", type=at_least(0), default=0,
                    help="clean and segment in N worker processes while the model runs (default: 0, in-process)")
-    p.add_argument("--batch-size", type=int, default=32, help="articles classified together (default: 32)")
-    p.add_argument("--progress-every", type=int, default=100, help="report progress every N articles")
+    p.add_argument("--batch-size", type=at_least(1), default=32, help="articles classified together (default: 32)")
+    p.add_argument("--progress-every", type=at_least(1), default=100, help="report progress every N articles")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary on stderr")
     p.set_defaults(func=run_score)
 
@@ -142,8 +187,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except (InputError, ResumeError, FileNotFoundError, ValueError) as exc:
-        print(f"attribution {args.command}: error: {exc}", file=sys.stderr)
+        print(f"attribution {args.command}: error: {_message(exc)}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a write failed mid-run (a full disk): one line, not a traceback
+        print(f"attribution {args.command}: error: {_message(exc)}", file=sys.stderr)
+        return 1
+
+
+def _message(exc: Exception) -> str:
+    """``<path>: <problem>`` for an OSError naming a file, else the exception's text."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return str(exc)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@ small row for the index (under 1 KB an article, also appended to ``rows.jsonl`` 
 Pages use inline CSS only (no scripts, no network, no external fonts), are UTF-8, and escape everything taken
 from the input.
 
+Every file of the report (pages, ``index.html``, the rewritten ``rows.jsonl`` of a resumed run) is written whole
+to a temporary file in its folder and renamed over the old one (:func:`attribution.write.write_file_atomic`): a
+kill leaves the old version or the new one, never half, and a symbolic link planted at a page's path is replaced,
+not followed; ``rows.jsonl`` is appended to without following a link, and an ``articles`` folder that is a link is
+refused.
+
 An article page shows the original text in order, every character exactly once: each content sentence is a span
 coloured by its label (class probabilities, source type, source and cue on hover), the source mention and the cue
 are marked inside it from their character offsets, and the spans removed by cleaning are struck through with
@@ -26,6 +32,7 @@ from typing import Any
 
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, LABELS, REPORTED_CLAIM
 from attribution.results import ArticleResult, SentenceResult
+from attribution.write import OutputError, open_append_nofollow, write_file_atomic
 
 #: Background colour per label: Paul Tol's "light" qualitative scheme (distinct in colour-blind vision, black text
 #: stays readable on each).
@@ -39,6 +46,9 @@ LABEL_TITLES: dict[str, str] = {
     REPORTED_CLAIM: "reported claim (identified source or hearsay)",
     ANONYMOUS_SOURCE_QUOTE: "anonymous source",
 }
+#: The files and folders a report writes in its folder.
+REPORT_FILES = ("index.html", "rows.jsonl")
+REPORT_FOLDERS = ("articles",)
 #: Longest doc-id part of an article page's file name (the index prefix keeps names unique).
 MAX_NAME_CHARS = 60
 TOP_SOURCES = 3
@@ -345,9 +355,11 @@ class HtmlReport:
         self.out_dir = Path(out_dir)
         self.model_name = model_name
         self.articles_dir = self.out_dir / "articles"
+        if self.articles_dir.is_symlink():
+            raise OutputError(f"{self.articles_dir}: is a symbolic link; not writing the report's pages through it")
         self.articles_dir.mkdir(parents=True, exist_ok=True)
         self._rows: list[_IndexRow] = []
-        if done is not None and self.rows_path.exists():
+        if done is not None and self.rows_path.is_file():
             with self.rows_path.open(encoding="utf-8") as handle:
                 lines = list(handle)  # split on "\n" only (str.splitlines would also split at U+2028)
             for line in lines:
@@ -357,10 +369,9 @@ class HtmlReport:
                     continue  # a row cut short by a kill
                 if row.doc_id in done:
                     self._rows.append(row)
-        self._rows_file = self.rows_path.open("w", encoding="utf-8")
-        for row in self._rows:
-            self._rows_file.write(json.dumps(asdict(row)) + "\n")  # ASCII: no U+2028 inside a line
-        self._rows_file.flush()
+        # The kept rows replace the file whole (a kill now leaves the old rows or the new ones), then rows are appended.
+        write_file_atomic(self.rows_path, "".join(json.dumps(asdict(row)) + "\n" for row in self._rows))  # ASCII
+        self._rows_file = open_append_nofollow(self.rows_path)
         self._closed = False
 
     @property
@@ -403,16 +414,21 @@ class HtmlReport:
                 metadata=_metadata_text(result.metadata or {}),
             )
         )
-        self._rows_file.write(json.dumps(asdict(self._rows[-1])) + "\n")
-        self._rows_file.flush()
+        try:
+            self._rows_file.write(json.dumps(asdict(self._rows[-1])) + "\n")
+            self._rows_file.flush()
+        except OSError as exc:  # a full disk: name the file
+            raise OSError(exc.errno, exc.strerror or str(exc), str(self.rows_path)) from exc
         return path
 
     def close(self) -> Path:
         """Write ``index.html`` (idempotent); returns its path."""
         if not self._closed:
-            _write(self.index_path, self._index_page())
-            self._rows_file.close()
             self._closed = True
+            try:
+                _write(self.index_path, self._index_page())
+            finally:
+                self._rows_file.close()
         return self.index_path
 
     def __enter__(self) -> HtmlReport:
@@ -421,7 +437,11 @@ class HtmlReport:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()  # on an error too: the pages written so far get their index
+        try:
+            self.close()  # on an error too: the pages written so far get their index
+        except OSError:
+            if exc_type is None:
+                raise  # else the error on its way out (often the same full disk) is the one to report
 
     def _index_page(self) -> str:
         rows = self._rows
@@ -465,5 +485,5 @@ class HtmlReport:
 
 
 def _write(path: Path, page: str) -> None:
-    # newline="": the text's own line ends (\r\n included) are written as they are, on every platform
-    path.write_text(page, encoding="utf-8", errors="replace", newline="")
+    # Bytes: the text's own line ends (\r\n included) are written as they are, on every platform.
+    write_file_atomic(path, page)

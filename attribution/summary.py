@@ -12,17 +12,22 @@ hearsay share, named-source counts), so a corpus of any size streams through in 
 
 The anonymous share's interval is a document-level percentile bootstrap: whole articles are
 resampled with replacement (sentences of one article are not independent), seeded.
+
+Each file is written whole through a temporary file renamed over the old one (a symbolic link planted at a file's
+path is replaced, not followed), and text cells a spreadsheet would run as formulas get a leading ``'``, as in
+``attribution score``'s CSV (:func:`attribution.write.csv_safe`).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import re
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, LABELS
+from attribution.write import OutputError, check_output_folder, csv_safe, write_file_atomic
 
 ALL_GROUP = "all"
 MISSING_GROUP = "(missing)"
@@ -46,6 +52,8 @@ GROUP_COLUMNS: tuple[str, ...] = (
     "anonymous_ci_low", "anonymous_ci_high", "share_articles_with_anonymous", "mean_hearsay_share",
 )
 SOURCE_COLUMNS: tuple[str, ...] = ("group", "source", "sentences", "articles")
+#: The files a summary writes in its folder.
+SUMMARY_FILES: tuple[str, ...] = ("groups.csv", "top_sources.csv", "anonymous_share.png", "label_mix.png")
 
 #: Keys every article record has; a sentence record has ``sent_idx`` and ``label`` instead.
 _ARTICLE_KEYS = ("doc_id", "status", "counts", "profile", "metadata")
@@ -370,27 +378,34 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, float):
         return f"{value:.6f}"
-    return value
+    return csv_safe(value)  # a group or source name from the input that a spreadsheet would run as a formula
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: _cell(row[key]) for key in columns})
-    return path
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _cell(row[key]) for key in columns})
+    return write_file_atomic(path, buffer.getvalue())
+
+
+def _save_png(fig, path: str | Path) -> Path:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150)
+    return write_file_atomic(path, buffer.getvalue())
 
 
 def write_summary(summary: Summary, out_dir: str | Path) -> list[Path]:
-    """The four files of a summary in ``out_dir`` (created); returns their paths."""
+    """The four files of a summary (:data:`SUMMARY_FILES`) in ``out_dir`` (created); returns their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    groups, sources, anonymous, mix = (out / name for name in SUMMARY_FILES)
     return [
-        _write_csv(out / "groups.csv", GROUP_COLUMNS, summary.groups),
-        _write_csv(out / "top_sources.csv", SOURCE_COLUMNS, summary.top_sources),
-        plot_anonymous_share(summary, out / "anonymous_share.png"),
-        plot_label_mix(summary, out / "label_mix.png"),
+        _write_csv(groups, GROUP_COLUMNS, summary.groups),
+        _write_csv(sources, SOURCE_COLUMNS, summary.top_sources),
+        plot_anonymous_share(summary, anonymous),
+        plot_label_mix(summary, mix),
     ]
 
 
@@ -491,8 +506,7 @@ def plot_anonymous_share(summary: Summary, path: str | Path) -> Path:
     extra = (f"error bars: {summary.confidence:.0%} document-level bootstrap interval "
              f"({summary.resamples} resamples, seed {summary.seed})")
     _caption(fig, note, extra)
-    fig.savefig(path, dpi=150)
-    return Path(path)
+    return _save_png(fig, path)
 
 
 _LABEL_COLOURS = {"direct_fact": "#8c8c8c", "reported_claim": "#4c72b0", "anonymous_source_quote": "#c44e52"}
@@ -519,8 +533,7 @@ def plot_label_mix(summary: Summary, path: str | Path) -> Path:
     ax.set_ylabel("share of sentences (%)")
     ax.set_title(f"Sentence labels by {axis_name(summary.by)}" if summary.by else "Sentence labels")
     _caption(fig, note)
-    fig.savefig(path, dpi=150)
-    return Path(path)
+    return _save_png(fig, path)
 
 
 def _or(value: Any, default: Any) -> Any:
@@ -561,9 +574,36 @@ def format_summary(summary: Summary, max_rows: int = MAX_PLOTTED_GROUPS) -> str:
     return "\n".join(out)
 
 
+def check_summarize_paths(inputs: list[str], out: str | Path) -> None:
+    """Refuse, before anything is read or written, an unusable ``--out`` folder (a file, not writable) and an
+    input that is one of the files the summary writes."""
+    check_output_folder(out, files=SUMMARY_FILES)
+    for raw in inputs:
+        for name in SUMMARY_FILES:
+            target = Path(out) / name
+            if Path(raw).exists() and target.exists() and Path(raw).samefile(target):
+                raise OutputError(f"{raw}: is an input and also the summary's {name}, which would overwrite it")
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum`` (checked before anything is read or written)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    parse.__name__ = f"integer >= {minimum}"
+    return parse
+
+
 def run_summarize(args: argparse.Namespace) -> int:
     """Summarize scored article records per group: label shares, anonymous sourcing with bootstrap
     intervals, top named sources; writes CSV tables and PNG figures."""
+    check_summarize_paths(args.articles_files, args.out)
     builder = SummaryBuilder(args.by, top=args.top, resamples=args.resamples, seed=args.seed)
     for path in args.articles_files:
         for record in read_article_records(path):
@@ -591,8 +631,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="group by a metadata key (e.g. outlet, date), KEY:month or KEY:year (e.g. date:month), "
                         "or dir (parent directory of the input file); default: one group 'all'")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for groups.csv, top_sources.csv and PNGs")
-    p.add_argument("--top", type=int, default=DEFAULT_TOP, help=f"named sources per group (default: {DEFAULT_TOP})")
-    p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES,
+    p.add_argument("--top", type=at_least(1), default=DEFAULT_TOP,
+                   help=f"named sources per group (default: {DEFAULT_TOP})")
+    p.add_argument("--resamples", type=at_least(1), default=DEFAULT_RESAMPLES,
                    help=f"bootstrap resamples (default: {DEFAULT_RESAMPLES})")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed (default: {DEFAULT_SEED})")
     p.set_defaults(func=run_summarize)

@@ -7,20 +7,150 @@ a killed run leaves whole articles (and at most one truncated last line, which
 CSV and Parquet are flat: nested fields (``probs``, ``profile``, ``cleaning``,
 ``metadata``) become JSON strings, and ``probs`` also one ``prob_<label>`` column
 per label.
+
+CSV is made safe to open in a spreadsheet: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return (which Excel, LibreOffice and Google Sheets would run as a formula, e.g. ``=HYPERLINK(...)`` taken
+from an article's text or id) is written with a single quote ``'`` in front (:func:`csv_safe`, the OWASP "CSV
+injection" advice). Only string cells are changed: numbers (a probability, an offset) stay numbers. A CSV cell
+therefore may differ from the record's value by that leading quote; JSONL and Parquet keep every value raw.
+
+A write that fails (a full disk, a vanished folder) raises an ``OSError`` naming the output file.
+:func:`check_output_file` and :func:`check_output_folder` find an unusable output location before anything is
+opened (:class:`OutputError`), and :func:`write_file_atomic` writes whole files (HTML pages, summary tables and
+plots) through a temporary file that replaces the target, so a kill leaves the old file or the new one, and a
+symbolic link planted at the target is replaced rather than followed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import secrets
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from attribution.labels import LABELS
 
 FORMATS = ("jsonl", "csv", "parquet")
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP: ``=``, ``+``, ``-``, ``@``, tab, CR).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutputError(ValueError):
+    """An output location that cannot be used (or would overwrite an input or another output).
+
+    Raised before any file is opened; the message is ``<path>: <problem>``.
+    """
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` with a ``'`` in front when it is a string a spreadsheet would run as a formula; else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _named(exc: OSError, path: Path, *, always: bool = False) -> OSError:
+    """``exc`` naming ``path`` (a failed write on an open file names no file); ``always``: even if it names one."""
+    if (exc.filename is not None and not always) or isinstance(exc, BrokenPipeError):
+        return exc
+    named = OSError(exc.errno, exc.strerror or str(exc), str(path))  # the errno picks the subclass
+    named.__cause__ = exc
+    return named
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and not path.is_symlink() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _check_creatable(path: Path) -> None:
+    """``path`` does not exist: its nearest existing ancestor must be a writable folder (folders are created)."""
+    ancestor = _nearest_existing(path.parent)
+    if ancestor.is_symlink() and not ancestor.exists():
+        raise OutputError(f"{ancestor}: is a broken symbolic link (in the path of {path})")
+    if not ancestor.is_dir():
+        raise OutputError(f"{ancestor}: is not a folder, so {path} cannot be created in it")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(f"{ancestor}: folder is not writable (for {path})")
+
+
+def check_output_file(path: str | Path) -> None:
+    """Refuse an output file that cannot be written: a folder, a file without write permission, or one whose
+    folder cannot be created or written. Touches nothing."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder, not a file")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise OutputError(f"{path}: file is not writable")
+    else:
+        _check_creatable(path)
+
+
+def check_output_folder(path: str | Path, files: Iterable[str] = (), folders: Iterable[str] = ()) -> None:
+    """Refuse an output folder that cannot be used: a file, not writable, not creatable; or holding a folder
+    where one of its ``files`` goes, or something other than a real folder (a file, a symbolic link) where one of
+    its ``folders`` goes. Touches nothing."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: is a file, not a folder")
+    if not path.exists():
+        _check_creatable(path)
+        return
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: folder is not writable")
+    for name in files:
+        if (path / name).is_dir() and not (path / name).is_symlink():
+            raise OutputError(f"{path / name}: is a folder, not a file")
+    for name in folders:
+        sub = path / name
+        if sub.is_symlink():
+            raise OutputError(f"{sub}: is a symbolic link; not writing through it (remove it or use another folder)")
+        if sub.exists() and not sub.is_dir():
+            raise OutputError(f"{sub}: is a file, not a folder")
+        if sub.is_dir() and not os.access(sub, os.W_OK | os.X_OK):
+            raise OutputError(f"{sub}: folder is not writable")
+
+
+def write_file_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path`` whole: into a new temporary file in the same folder, then
+    ``os.replace``. A kill leaves the old file or the new one, never a part, and a symbolic link at ``path`` is
+    replaced by the file, not followed (the temporary file is created exclusively, without following links)."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8", errors="replace")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(tmp, flags, 0o666)
+    except OSError as exc:
+        raise _named(exc, path, always=True) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _named(exc, path, always=True) from exc
+        raise
+    return path
+
+
+def open_append_nofollow(path: str | Path) -> IO[str]:
+    """``path`` opened for appending text (created if missing), refusing to follow a symbolic link there."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    return os.fdopen(os.open(path, flags, 0o666), "a", encoding="utf-8")
 
 
 def infer_format(path: str | Path | None, explicit: str | None) -> str:
@@ -79,22 +209,37 @@ class RecordWriter:
         self._parquet_batch = parquet_batch
         self.count = 0
 
+    @contextmanager
+    def _naming_errors(self) -> Iterator[None]:
+        """An ``OSError`` of a write (``ENOSPC`` names no file) re-raised naming this output's path."""
+        try:
+            yield
+        except OSError as exc:
+            if self.path is None:
+                raise
+            raise _named(exc, self.path) from exc
+
     def __enter__(self) -> RecordWriter:
         if self.format != "parquet":
             if self.path is None:
                 self._handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._handle = self.path.open("a" if self.append else "w", encoding="utf-8", newline="")
+                with self._naming_errors():
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    self._handle = self.path.open("a" if self.append else "w", encoding="utf-8", newline="")
         return self
 
     def write(self, record: dict[str, Any]) -> None:
+        with self._naming_errors():
+            self._write(record)
+
+    def _write(self, record: dict[str, Any]) -> None:
         self.count += 1
         if self.format == "jsonl":
             assert self._handle is not None
             self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif self.format == "csv":
-            flat = _flatten(record)
+            flat = {key: csv_safe(value) for key, value in _flatten(record).items()}
             if self._csv is None:
                 assert self._handle is not None
                 self._csv = csv.DictWriter(self._handle, fieldnames=list(flat), extrasaction="ignore")
@@ -107,18 +252,21 @@ class RecordWriter:
 
     def write_many(self, records: list[dict[str, Any]]) -> None:
         """Write records (one article's) together and push them to the file."""
-        if self.format == "jsonl":
-            assert self._handle is not None
-            self.count += len(records)
-            self._handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
-        else:
-            for record in records:
-                self.write(record)
-        self.flush()
+        with self._naming_errors():
+            if self.format == "jsonl":
+                assert self._handle is not None
+                self.count += len(records)
+                self._handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+            else:
+                for record in records:
+                    self._write(record)
+            if self._handle is not None:
+                self._handle.flush()
 
     def flush(self) -> None:
         if self._handle is not None:
-            self._handle.flush()
+            with self._naming_errors():
+                self._handle.flush()
 
     def _flush_parquet(self) -> None:
         import pyarrow as pa
@@ -138,14 +286,25 @@ class RecordWriter:
         self._parquet.write_table(pa.Table.from_pylist(rows, schema=self._schema))
         self._buffer = []
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        try:
+            with self._naming_errors():
+                self._close()
+        except OSError:
+            if exc_type is None:
+                raise
+            # an error is already on its way out (often the same full disk, failing the final flush again)
+
+    def _close(self) -> None:
         if self.format == "parquet":
-            self._flush_parquet()
-            if self._parquet is not None:
-                self._parquet.close()
+            try:
+                self._flush_parquet()
+            finally:
+                if self._parquet is not None:
+                    self._parquet.close()
         elif self._handle is not None:
-            self._handle.flush()
             if self.path is not None:
-                self._handle.close()
+                self._handle.close()  # flushes; closes the file even when the flush fails
             else:
+                self._handle.flush()
                 self._handle.detach()
