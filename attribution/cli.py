@@ -48,7 +48,7 @@ def _should_compile(args: argparse.Namespace, paths: list[Path]) -> bool:
     model_dir = DEFAULT_MODEL_DIR if args.model in (None, DEFAULT_MODEL) else Path(args.model)
     if saved_design(model_dir) != "window":
         return False  # only the windowed design is compiled
-    return sum(path.stat().st_size for path in paths) > AUTO_COMPILE_BYTES
+    return sum(path.stat().st_size for path in paths if path.is_file()) > AUTO_COMPILE_BYTES  # - (stdin): unknown
 
 
 def _documents(paths: list[Path], args: argparse.Namespace, skip: set[str], on_skip) -> Iterator[Document]:
@@ -128,7 +128,8 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("score", help="label every sentence of articles", description=run_score.__doc__,
                               epilog=SCORE_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="+",
-                   help=".txt and .html files, directories (recursive), .jsonl/.csv/.parquet tables")
+                   help=".txt and .html files, directories (recursive), .jsonl/.csv/.parquet tables; - reads standard "
+                        "input (JSONL rows if every line is a JSON object, else one text with id stdin)")
     p.add_argument("--model", default=None,
                    help=f"'{DEFAULT_MODEL}' (the shipped model, the default), 'rules' or a model directory")
     p.add_argument("--quantize", choices=("none", "int8"), default="none",

@@ -1,8 +1,10 @@
-"""Ingest: turn paths (text files, directories, JSONL / CSV / Parquet tables) into documents.
+"""Ingest: turn paths (text files, directories, JSONL / CSV / Parquet tables, ``-`` for stdin) into documents.
 
 Ingest never drops an input. A file or row that cannot be read becomes a
 :class:`Document` with ``error`` set, so the run goes on and the article record
-says what went wrong. Every offset the pipeline reports indexes ``Document.text``:
+says what went wrong; every row of a table gets its own record (see
+:mod:`attribution.tables`). Text is UTF-8 unless a byte-order mark says UTF-16
+or UTF-32. Every offset the pipeline reports indexes ``Document.text``:
 the input as decoded, except that mojibake is repaired (each repair reported with
 offsets before and after, see :mod:`attribution.repair`) and HTML is reduced to
 its article text (see :mod:`attribution.html_input`). Invalid UTF-8 bytes become
@@ -11,9 +13,12 @@ U+FFFD and a warning; inputs longer than ``max_chars`` are refused per article.
 
 from __future__ import annotations
 
+import csv
 import datetime
-import json
 import re
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,6 +27,19 @@ from typing import Any
 
 from attribution.html_input import HTML_SUFFIXES, extract_article
 from attribution.repair import repair_mojibake
+from attribution.tables import (
+    MARK_ERRORS,
+    Row,
+    all_json_objects,
+    csv_header,
+    csv_rows,
+    jsonl_file_rows,
+    jsonl_rows,
+    parquet_columns,
+    parquet_rows,
+    sniff_bom,
+    unmark,
+)
 
 TEXT_SUFFIXES = (".txt",)
 TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
@@ -76,24 +94,38 @@ def parse_header(text: str) -> dict[str, Any]:
     return meta
 
 
-def decode_bytes(data: bytes) -> tuple[str | None, str | None, list[str]]:
-    """Decode input bytes as UTF-8: ``(text, error, warnings)``.
-
-    Invalid bytes are replaced with U+FFFD and flagged, not fatal; empty and binary
-    (NUL-containing) inputs are errors.
-    """
+def _decode(data: bytes) -> tuple[str | None, str | None, list[str], bool]:
+    """:func:`decode_bytes`, and whether a byte-order mark chose the encoding."""
     if not data.strip():
-        return None, "empty input: no text", []
-    if b"\x00" in data[:8192]:
-        return None, "binary input: contains NUL bytes, not a text file", []
+        return None, "empty input: no text", [], False
+    codec, name, skip = sniff_bom(data[:4])
+    if not skip and b"\x00" in data[:8192]:  # UTF-16 or -32 without a mark is not guessed at
+        return None, "binary input: contains NUL bytes, not a text file", [], False
+    body = data[skip:]
+    warnings = []
     try:
-        return data.decode("utf-8-sig"), None, []
+        text = body.decode(codec)
     except UnicodeDecodeError as exc:
-        text = data.decode("utf-8-sig", errors="replace")
-        bad = text.count("\ufffd")
-        warning = (f"invalid UTF-8: {bad} undecodable byte sequence{'s' if bad != 1 else ''} replaced with U+FFFD "
-                   f"(first at byte {exc.start}: 0x{data[exc.start : exc.start + 1].hex()}, {exc.reason})")
-        return text, None, [warning]
+        text, bad, _ = unmark(body.decode(codec, errors=MARK_ERRORS))
+        warnings.append(f"invalid {name}: {bad} undecodable byte sequence{'s' if bad != 1 else ''} replaced with "
+                        f"U+FFFD (first at byte {skip + exc.start}: 0x{body[exc.start : exc.start + 1].hex()}, "
+                        f"{exc.reason})")
+    if not text.strip():
+        return None, "empty input: no text", [], False
+    if "\x00" in text[:8192]:
+        return None, f"binary input: contains NUL characters after a {name} byte-order mark", [], False
+    return text, None, warnings, bool(skip)
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str | None, list[str]]:
+    """Decode input bytes: ``(text, error, warnings)``.
+
+    UTF-8 unless a byte-order mark says UTF-8, UTF-16 or UTF-32 (little- or big-endian); the mark is dropped.
+    Invalid bytes are replaced with U+FFFD and flagged, not fatal; empty inputs and binary ones (NUL bytes
+    without a byte-order mark) are errors.
+    """
+    text, error, warnings, _ = _decode(data)
+    return text, error, warnings
 
 
 def make_document(doc_id: str, text: Any, metadata: Mapping[str, Any] | None = None, *, html: bool = False,
@@ -164,11 +196,15 @@ def read_text_file(path: Path, doc_id: str | None = None, max_chars: int = MAX_C
         data = path.read_bytes()
     except OSError as exc:
         return Document(doc_id, "", meta, error=f"unreadable file: {exc.strerror or exc}")
-    html = path.suffix.lower() in HTML_SUFFIXES
-    text, error, warnings = decode_bytes(data)
+    return _bytes_document(data, doc_id, meta, html=path.suffix.lower() in HTML_SUFFIXES, max_chars=max_chars)
+
+
+def _bytes_document(data: bytes, doc_id: str, meta: dict[str, Any], *, html: bool, max_chars: int) -> Document:
+    """A document from a whole input's bytes (a file, or standard input read as one text)."""
+    text, error, warnings, by_bom = _decode(data)
     if error:
         return Document(doc_id, "", meta, error=error)
-    if html and warnings:  # not UTF-8: use the page's declared charset if it names one
+    if html and warnings and not by_bom:  # not UTF-8: use the page's declared charset if it names one
         declared = _declared_charset(data)
         if declared:
             text, warnings = data.decode(declared, errors="replace"), [f"decoded as {declared}, the page's charset"]
@@ -182,29 +218,42 @@ def read_text_file(path: Path, doc_id: str | None = None, max_chars: int = MAX_C
 Pending = tuple[str, Callable[[], Document]]
 
 
-def _row_document(row: Mapping[str, Any], n: int, doc_id: str, source: Path, id_column: str, text_column: str,
-                  html: bool, max_chars: int) -> Document:
-    internal = (id_column, text_column, "__error__", "__warning__")
-    meta = {k: _metadata_value(v) for k, v in row.items() if k not in internal and _is_scalar(_metadata_value(v))}
-    meta["path"] = str(source)
-    meta["row"] = n
-    if "__error__" in row:  # a JSONL line that could not be read
-        return Document(doc_id, "", meta, error=row["__error__"])
-    if text_column not in row:
-        return Document(doc_id, "", meta, error=f"no text: row has no {text_column!r} field")
-    doc = make_document(doc_id, row[text_column], meta, html=html, max_chars=max_chars)
-    if "__warning__" in row:
-        doc.warnings.insert(0, row["__warning__"])
+#: Errors that leave a table unreadable from some point on (cannot be opened, a batch that fails, an I/O error).
+_TABLE_ERRORS: tuple[type[Exception], ...] = (OSError, ValueError, TypeError, NotImplementedError, EOFError,
+                                              csv.Error)
+
+
+def _table_errors(suffix: str) -> tuple[type[Exception], ...]:
+    if suffix != ".parquet":
+        return _TABLE_ERRORS
+    from pyarrow.lib import ArrowException
+
+    return (*_TABLE_ERRORS, ArrowException)
+
+
+def _row_document(row: Row, doc_id: str, source: str, id_column: str, text_column: str, html: bool,
+                  max_chars: int) -> Document:
+    meta = {k: _metadata_value(v) for k, v in row.cells.items()
+            if k not in (id_column, text_column) and _is_scalar(_metadata_value(v))}
+    meta["path"] = source
+    meta["row"] = row.n
+    if row.error is not None:  # a row that could not be read
+        doc = Document(doc_id, "", meta, error=row.error)
+    elif text_column not in row.cells:
+        doc = Document(doc_id, "", meta, error=f"no text: row has no {text_column!r} field")
+    else:
+        doc = make_document(doc_id, row.cells[text_column], meta, html=html, max_chars=max_chars)
+    doc.warnings[:0] = row.warnings
     return doc
 
 
-def _row_items(
-    rows: Iterable[Mapping[str, Any]], source: Path, id_column: str, text_column: str, html: bool, max_chars: int
-) -> Iterator[Pending]:
-    for n, row in enumerate(rows, start=1):
-        raw_id = row.get(id_column)
-        doc_id = str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{n}"
-        yield doc_id, partial(_row_document, row, n, doc_id, source, id_column, text_column, html, max_chars)
+def _row_items(rows: Iterable[Row], stem: str, source: str, id_column: str, text_column: str, html: bool,
+               max_chars: int) -> Iterator[Pending]:
+    """One pending document per row; a row without an id (or unreadable) is ``<stem>:<row number>``."""
+    for row in rows:
+        raw_id = row.cells.get(id_column)
+        doc_id = str(raw_id) if raw_id not in (None, "") else f"{stem}:{row.n}"
+        yield doc_id, partial(_row_document, row, doc_id, source, id_column, text_column, html, max_chars)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -216,75 +265,40 @@ def _metadata_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else value
 
 
-def _jsonl_rows(path: Path) -> Iterator[Mapping[str, Any]]:
-    with path.open("rb") as handle:
-        for line_no, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            warning = None
-            try:
-                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                line = raw.decode("utf-8", errors="replace")
-                warning = f"invalid UTF-8 on line {line_no} of {path.name} replaced with U+FFFD ({exc.reason})"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                row = {"__error__": f"line {line_no}: invalid JSON ({exc.msg})"}
-            if not isinstance(row, dict):
-                row = {"__error__": f"line {line_no}: expected a JSON object"}
-            if warning:
-                row["__warning__"] = warning
-            yield row
-
-
-def _arrow_rows(path: Path) -> Iterator[Mapping[str, Any]]:
-    """Stream rows of a CSV or Parquet file in batches, so memory stays flat."""
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        batches = pq.ParquetFile(path).iter_batches(batch_size=1024)
-    else:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-
-        # Every column stays a string: ids like "007" must not become integers.
-        names = pacsv.open_csv(path).schema.names
-        options = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=True)
-        batches = pacsv.open_csv(path, convert_options=options)
-    for batch in batches:
-        yield from batch.to_pylist()
-
-
-def _table_columns_error(path: Path, id_column: str, text_column: str) -> str | None:
-    """Check the table's header for the text column before streaming its rows."""
-    if path.suffix == ".jsonl":
-        return None  # JSON lines have no header; a row without the column is flagged row by row
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        columns = pq.ParquetFile(path).schema_arrow.names
-    else:
-        import pyarrow.csv as pacsv
-
-        columns = pacsv.open_csv(path).schema.names
-    if text_column not in columns:
-        return f"column {text_column!r} not found in {path.name} (columns: {', '.join(columns)})"
-    return None
-
-
 def _table_items(path: Path, id_column: str, text_column: str, html_column: str | None,
                  max_chars: int) -> Iterator[Pending]:
+    """The rows of a table as pending documents, one per row whatever goes wrong in other rows.
+
+    A table whose header lacks the text column, or that cannot be opened at all, is one error record (id: the
+    file's stem). If reading fails part-way (a Parquet batch, an I/O error), the rows read so far keep their
+    records and one error record ``<stem>:<next row>`` stands for the rest.
+    """
     column = html_column or text_column
+    suffix = path.suffix.lower()
+    meta = {"path": str(path)}
+    last = 0
     try:
-        error = _table_columns_error(path, id_column, column)
-        if error:
-            yield path.stem, partial(Document, path.stem, "", {"path": str(path)}, error=error)
-            return
-        rows = _jsonl_rows(path) if path.suffix == ".jsonl" else _arrow_rows(path)
-        yield from _row_items(rows, path, id_column, column, html_column is not None, max_chars)
-    except (OSError, ValueError) as exc:  # unreadable or malformed table as a whole
-        yield path.stem, partial(Document, path.stem, "", {"path": str(path)}, error=f"unreadable table: {exc}")
+        if suffix == ".jsonl":  # JSON lines have no header; a row without the column is flagged row by row
+            rows: Iterator[Row] = jsonl_file_rows(path)
+        else:
+            columns = parquet_columns(path) if suffix == ".parquet" else csv_header(path)
+            if column not in columns:
+                error = f"column {column!r} not found in {path.name} (columns: {', '.join(columns)})"
+                yield path.stem, partial(Document, path.stem, "", meta, error=error)
+                return
+            rows = parquet_rows(path) if suffix == ".parquet" else csv_rows(path, max(max_chars, MAX_HTML_CHARS) + 1)
+        for row in rows:
+            last = row.n
+            yield from _row_items([row], path.stem, str(path), id_column, column, html_column is not None, max_chars)
+    except _table_errors(suffix) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__  # one line, whatever the library wrote
+        if not last:  # unreadable table as a whole
+            yield path.stem, partial(Document, path.stem, "", meta, error=f"unreadable table: {reason}")
+        else:
+            n = last + 1
+            doc_id = f"{path.stem}:{n}"
+            yield doc_id, partial(Document, doc_id, "", {**meta, "row": n},
+                                  error=f"unreadable table from row {n} of {path.name} on: {reason}")
 
 
 def read_table(path: Path, id_column: str = "id", text_column: str = "text", html_column: str | None = None,
@@ -297,9 +311,54 @@ def read_table(path: Path, id_column: str = "id", text_column: str = "text", htm
         yield build()
 
 
+#: The path that means standard input.
+STDIN = "-"
+#: Standard input's name in records (``metadata["path"]``) and messages; its id when read as one text.
+STDIN_NAME = "<stdin>"
+STDIN_ID = "stdin"
+
+
+class StdinPath(type(Path())):  # type: ignore[misc]
+    """``-`` given as an input: standard input. A file named ``-`` is given as ``./-``."""
+
+
+def _stdin_items(id_column: str, text_column: str, html_column: str | None, max_chars: int) -> Iterator[Pending]:
+    """Standard input: JSONL rows if every non-blank line is a JSON object, otherwise one text article ``stdin``.
+
+    Which of the two shows only at the end, so the input is first copied to a temporary file (memory stays
+    flat for rows). Its bytes are decoded as a file's are: byte-order mark, invalid bytes as U+FFFD and a warning.
+    """
+    with tempfile.TemporaryFile() as spool:
+        stream = sys.stdin
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            shutil.copyfileobj(buffer, spool)
+        elif stream is not None:  # a text stream with no bytes underneath
+            spool.write(stream.read().encode("utf-8", errors="surrogatepass"))
+        spool.seek(0)
+        if all_json_objects(spool):
+            column = html_column or text_column
+            yield from _row_items(jsonl_rows(spool, STDIN_NAME), STDIN_ID, STDIN_NAME, id_column, column,
+                                  html_column is not None, max_chars)
+        else:
+            yield STDIN_ID, partial(_bytes_document, spool.read(), STDIN_ID, {"path": STDIN_NAME}, html=False,
+                                    max_chars=max_chars)
+
+
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Yield input files: files as given, directories searched recursively for supported types, sorted."""
+    """Yield input files: files as given, directories searched recursively for supported types, sorted.
+
+    ``-`` (the string, or a :class:`StdinPath`) is standard input, yielded as a :class:`StdinPath`; it may be
+    given once.
+    """
+    stdin = False
     for raw in paths:
+        if isinstance(raw, StdinPath) or (isinstance(raw, str) and raw == STDIN):
+            if stdin:
+                raise InputError("- (standard input) may be given only once")
+            stdin = True
+            yield StdinPath(STDIN)
+            continue
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
@@ -315,30 +374,45 @@ def iter_documents(
     html_column: str | None = None, max_chars: int = MAX_CHARS,
     skip: Container[str] = frozenset(), on_skip: Callable[[str], None] | None = None,
 ) -> Iterator[Document]:
-    """Stream documents from files, directories and tables. Ids repeated across files get a ``~N`` suffix.
+    """Stream documents from files, directories, tables and standard input (``-``), with ids unique in the run.
+
+    A document's id is its file's stem, or its row's id cell (``<stem>:<row>`` without one). The rule that
+    keeps final ids unique: an id not given yet in this run is kept as it is; an id already given (whether as
+    an input's own id or as a renamed one) becomes ``<id>~N`` with the smallest N >= 2 not given yet (counting
+    on from the last N given to that id), and keeps its own id in ``metadata["original_doc_id"]``. So ``x, x,
+    x~2`` become ``x, x~2, x~2~2``. The same inputs in the same order always give the same ids, which is what
+    ``--resume`` keys on.
 
     Documents whose final id is in ``skip`` (a resumed run's finished articles) are passed over before they
     are read or built; ``on_skip`` is called with each such id.
     """
     if max_chars < 1:
         raise InputError(f"max_chars must be positive, got {max_chars}")
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
+    next_suffix: dict[str, int] = {}
     for path in expand_paths(paths):
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            items: Iterable[Pending] = _table_items(path, id_column, text_column, html_column, max_chars)
+        if isinstance(path, StdinPath):
+            items: Iterable[Pending] = _stdin_items(id_column, text_column, html_column, max_chars)
+        elif path.suffix.lower() in TABLE_SUFFIXES:
+            items = _table_items(path, id_column, text_column, html_column, max_chars)
         else:  # .txt, .html, or any file named explicitly
             items = [(path.stem, partial(read_text_file, path, max_chars=max_chars))]
         for raw_id, build in items:
             raw_id = _no_surrogates(raw_id)  # the id the Document will carry (file names and cells can hold them)
-            count = seen.get(raw_id, 0)
-            seen[raw_id] = count + 1
-            doc_id = f"{raw_id}~{count + 1}" if count else raw_id
+            doc_id = raw_id
+            if doc_id in taken:
+                n = next_suffix.get(raw_id, 2)
+                while f"{raw_id}~{n}" in taken:
+                    n += 1
+                next_suffix[raw_id] = n + 1
+                doc_id = f"{raw_id}~{n}"
+            taken.add(doc_id)
             if doc_id in skip:
                 if on_skip is not None:
                     on_skip(doc_id)
                 continue
             doc = build()
-            if count:
+            if doc_id != raw_id:
                 doc.metadata["original_doc_id"] = doc.doc_id
             doc.doc_id = doc_id
             yield doc

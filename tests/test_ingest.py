@@ -96,3 +96,58 @@ def test_date_columns_of_parquet_tables_become_iso_metadata(tmp_path):
     pq.write_table(table, tmp_path / "t.parquet")
     (doc,) = iter_documents([tmp_path / "t.parquet"])
     assert doc.metadata["published"] == "2025-04-29" and doc.metadata["seen"] == "2025-04-29T08:30:00"
+
+
+def _jsonl(path, ids):
+    path.write_text("".join(json.dumps({"id": i, "text": f"Article {n} was published."}) + "\n"
+                            for n, i in enumerate(ids)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("given", "final"),
+    [
+        (["x", "x", "x~2"], ["x", "x~2", "x~2~2"]),
+        (["x~2", "x", "x"], ["x~2", "x", "x~3"]),
+        (["x", "x~2", "x", "x"], ["x", "x~2", "x~3", "x~4"]),
+        (["x", "x", "x~2", "x~2", "x"], ["x", "x~2", "x~2~2", "x~2~3", "x~3"]),
+        (["x~3", "x", "x", "x", "x~2"], ["x~3", "x", "x~2", "x~4", "x~2~2"]),
+    ],
+)
+def test_final_ids_never_collide_whatever_the_given_ids(tmp_path, given, final):
+    docs = list(iter_documents([_jsonl(tmp_path / "in.jsonl", given)]))
+    assert [d.doc_id for d in docs] == final
+    assert [d.metadata.get("original_doc_id", d.doc_id) for d in docs] == given
+    assert [d.text for d in docs] == [f"Article {n} was published." for n in range(len(given))]
+    assert [d.doc_id for d in iter_documents([tmp_path / "in.jsonl"])] == final  # the same again: resume needs it
+
+
+def test_generated_ids_do_not_collide_with_row_ids_or_file_stems(tmp_path):
+    (tmp_path / "t.jsonl").write_text('{"text": "No id here."}\n{"id": "t:1", "text": "An id like a generated one."}\n'
+                                      '{"id": "t:1~2", "text": "Like a renamed one."}\n'
+                                      '{"id": "a", "text": "Named like a file."}\n', encoding="utf-8")
+    (tmp_path / "z").mkdir()
+    (tmp_path / "z" / "a.txt").write_text("A file.", encoding="utf-8")
+    (tmp_path / "z" / "a~2.txt").write_text("A file named like a renamed id.", encoding="utf-8")
+    ids = [d.doc_id for d in iter_documents([tmp_path / "t.jsonl", tmp_path / "z"])]
+    assert ids == ["t:1", "t:1~2", "t:1~2~2", "a", "a~2", "a~2~2"]
+    assert len(set(ids)) == len(ids)
+
+
+def test_resume_over_colliding_ids_skips_exactly_the_finished_articles(tmp_path, capsys):
+    from attribution.cli import main
+
+    inputs = _jsonl(tmp_path / "in.jsonl", ["x", "x", "x~2", "y", "x"])
+    full_s, full_a = tmp_path / "full_s.jsonl", tmp_path / "full_a.jsonl"
+    assert main(["score", "--model", "rules", str(inputs), "-o", str(full_s), "--articles", str(full_a), "-q"]) == 0
+    records = [json.loads(line) for line in full_a.read_text().splitlines()]
+    assert [r["doc_id"] for r in records] == ["x", "x~2", "x~2~2", "y", "x~3"]
+    sentences = [json.loads(line) for line in full_s.read_text().splitlines()]
+    assert [s["text"] for s in sentences] == [f"Article {n} was published." for n in range(5)]
+    part_s, part_a = tmp_path / "s.jsonl", tmp_path / "a.jsonl"
+    part_s.write_text("".join(full_s.read_text().splitlines(True)[:2]))
+    part_a.write_text("".join(full_a.read_text().splitlines(True)[:2]))  # x and x~2 finished
+    assert main(["score", "--model", "rules", str(inputs), "-o", str(part_s), "--articles", str(part_a),
+                 "--resume"]) == 0
+    assert "skipped 2 already in the output" in capsys.readouterr().err
+    assert part_s.read_text() == full_s.read_text() and part_a.read_text() == full_a.read_text()
