@@ -32,10 +32,10 @@ The promises checked (README, "What you get", "Long batch runs", "HTML report", 
 11. A run in which no article could be scored exits non-zero (issue 14 item 9).
 
 Promises that fail today, each fixed in another branch of issue 14, are isolated in ``xfail(strict=True)`` tests
-(remove the mark when the fix merges): per-row records for broken tables (item 1), UTF-16 decoded by its BOM
-(item 1), unique ids for ``x, x, x~2`` (item 4), CSV formula neutralising (item 11), the exit code when nothing was
-scored (item 9); and one crash this generator found that the issue does not list (a JSONL line nested 100,000
-deep).
+(remove the mark when the fix merges): per-row records for broken tables, one test per kind (item 1), UTF-16
+decoded by its BOM (item 1), unique ids for ``x, x, x~2`` (item 4), CSV formula neutralising (item 11), the exit
+code when nothing was scored (item 9), a quiet run with the default model (item 15); and one crash this generator
+found that the issue does not list (a JSONL line nested 100,000 deep).
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ SAMPLE_KINDS = [
     "empty", "binary", "latin1", "utf16_le_bom", "utf8_bom", "mojibake_latin1", "bidi_controls", "zero_width",
     "cr_only", "mixed_line_endings", "control_chars", "emoji", "combining_marks", "scraped_page", "injection_text",
     "html_script", "html_no_body", "html_declared_charset", "jsonl_mixed", "jsonl_hostile_ids", "jsonl_dup_ids",
-    "jsonl_formula", "jsonl_surrogates", "csv_ragged", "csv_latin1_row", "csv_formula", "parquet_nulls",
-    "unsupported_suffix",
+    "jsonl_formula", "jsonl_surrogates", "jsonl_huge_number", "csv_ragged", "csv_latin1_row", "csv_hostile_ids",
+    "csv_formula", "parquet_nulls", "unsupported_suffix", "utf16_be_bom",
 ]
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -202,10 +202,16 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 # --- 1. the run itself ----------------------------------------------------------------------------------------
 
-def test_the_run_ends_cleanly_and_quietly(run):
+def test_the_run_ends_cleanly(run):
     assert "Traceback" not in run.stderr
     assert run.code == 0  # articles were scored (and some failed): the run succeeded
-    assert run.stderr == ""  # -q
+
+
+def test_a_quiet_run_prints_nothing(run, request):
+    if run.inputs.model != "rules":
+        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 14 item 15: -q leaves the model's "
+                                                                  "weight-loading bar on stderr"))
+    assert run.stderr == ""
 
 
 def test_inputs_are_never_changed_and_nothing_is_written_outside_the_outputs(run):
@@ -238,8 +244,6 @@ def _check_records(run: Run, kinds: set[str] | None, exclude: set[str] = frozens
                 assert any(warning in w for w in record["warnings"]), f"{where}: no {warning!r} in {record['warnings']}"
             for key in expected.metadata:
                 assert key in record["metadata"], f"{where}: no {key!r} in metadata"
-            if "row" in record["metadata"]:
-                assert record["metadata"]["row"] == n + 1, f"{where}: row {record['metadata']['row']}"
 
 
 def test_one_record_per_file_and_row_with_the_promised_status(run):
@@ -251,20 +255,24 @@ def test_files_of_other_types_are_left_out(run):
     assert ignored and not ignored & set(run.by_file())
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 1: one bad row (Latin-1 byte, ragged, quoted line break, "
-                                       "unparsable number) fails the whole table")
-def test_every_row_of_a_broken_table_gets_its_own_record(run):
-    _check_records(run, kinds=BROKEN_TABLES)
+@pytest.mark.parametrize("kind", sorted(BROKEN_TABLES))
+@pytest.mark.xfail(strict=True, reason="issue 14 item 1: one bad row (a Latin-1 byte, a ragged row, a quoted line "
+                                       "break, an unparsable number) fails the whole table")
+def test_every_row_of_a_broken_table_gets_its_own_record(run, kind):
+    if kind not in {e.kind for e in run.inputs.manifest.values()}:
+        pytest.skip(f"{kind} is not in the {run.inputs.model} model's sample")
+    _check_records(run, kinds={kind})
     for rel, records in run.by_file().items():
-        if run.inputs.manifest[rel].kind in BROKEN_TABLES:
-            for record in records:  # a bad row's error names the file and the row
+        if run.inputs.manifest[rel].kind == kind:
+            for record in records:  # a bad row's record names the file and the row
                 assert record["metadata"]["path"].endswith(rel) and "row" in record["metadata"]
 
 
+@pytest.mark.parametrize("kind", sorted(UTF16))
 @pytest.mark.xfail(strict=True, reason="issue 14 item 1: UTF-16 text files are refused as binary; decode them by "
                                        "their byte-order mark")
-def test_utf16_with_a_byte_order_mark_is_decoded(run):
-    _check_records(run, kinds=UTF16)
+def test_utf16_with_a_byte_order_mark_is_decoded(run, kind):
+    _check_records(run, kinds={kind})
 
 
 def test_error_records_say_why_and_ok_records_have_sentences(run):
