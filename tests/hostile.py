@@ -1,6 +1,6 @@
 """The project's hostile-input generator: odd, broken and malicious inputs for ``attribution score``, with a manifest.
 
-``generate(folder)`` writes, deterministically for a seed, some 80 kinds of input (several instances of each) into
+``generate(folder)`` writes, deterministically for a seed, 87 kinds of input (several instances of each) into
 ``folder``: empty, whitespace-only and binary files, NUL bytes, Latin-1, Windows-1252, UTF-16 with a byte-order mark,
 UTF-8 with one, Shift-JIS, invalid UTF-8 sequences, mojibake, lone surrogates in JSON escapes, a 1.5 MB article and
 a 2.5 MB one (over the default ``--max-chars``), unbalanced quotes, right-to-left text and bidi controls, zero-width

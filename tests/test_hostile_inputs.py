@@ -147,9 +147,11 @@ class Run:
 
     def articles_with_sentences(self):
         """``(document, article record, its sentence records)`` in run order."""
-        assert [d.doc_id for d in self.documents] == [a["doc_id"] for a in self.articles]
+        assert len(self.documents) == len(self.articles)
         cursor = 0
-        for doc, record in zip(self.documents, self.articles, strict=True):
+        for doc, record in zip(self.documents, self.articles, strict=True):  # the same input, in the same order
+            where = ("path", "row")
+            assert [doc.metadata.get(k) for k in where] == [record["metadata"].get(k) for k in where]
             n = record["n_sentences"]
             yield doc, record, self.sentences[cursor : cursor + n]
             cursor += n
