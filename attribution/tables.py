@@ -88,6 +88,12 @@ class Row:
     warnings: list[str] = field(default_factory=list)
 
 
+def _json_problem(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0][:200]
+
+
 def jsonl_rows(handle: IO[bytes], name: str) -> Iterator[Row]:
     """Rows of JSON lines from a binary stream; a line that is not a JSON object is an error row."""
     text, encoding = open_text(handle, newline="\n")
@@ -104,6 +110,9 @@ def jsonl_rows(handle: IO[bytes], name: str) -> Iterator[Row]:
                 cells = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield Row(n, where, error=f"{where}: invalid JSON ({exc.msg})", warnings=warnings)
+                continue
+            except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting deeper than Python's stack
+                yield Row(n, where, error=f"{where}: unreadable JSON ({_json_problem(exc)})", warnings=warnings)
                 continue
             if not isinstance(cells, dict):
                 yield Row(n, where, error=f"{where}: expected a JSON object", warnings=warnings)
@@ -129,7 +138,7 @@ def all_json_objects(handle: IO[bytes]) -> bool:
             try:
                 if not isinstance(json.loads(unmark(line)[0]), dict):
                     return False
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
                 return False
             found = True
         return found

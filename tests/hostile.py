@@ -654,7 +654,10 @@ def _j_deep_nesting(r: random.Random, i: int) -> list[_File]:
 
 def _csv_bytes(rows: list[list[str]], newline: str = "\n") -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=newline)
+    # Python's writer leaves a lone CR unquoted when the line ends are "\n", though readers (and Python's own)
+    # end a record there: quote every cell where a cell holds one, as a spreadsheet would.
+    has_cr = any("\r" in cell for row in rows for cell in row)
+    writer = csv.writer(buffer, lineterminator=newline, quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL)
     writer.writerows(rows)
     return buffer.getvalue().encode()
 
