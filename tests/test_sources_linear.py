@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from attribution import sources
+from attribution import profile, sources
 from attribution.corpora import DataMissingError, resolve_data_dir
 from attribution.lexicon import cue_forms
 from attribution.sources import (
@@ -324,3 +324,54 @@ def test_bench_script_runs_on_a_tiny_input():
     rows = [line for line in completed.stdout.splitlines() if line.startswith(("unpunctuated", "punctuated"))]
     assert len(rows) == 4
     assert all(re.search(r"\d+\.\d{3}", row) for row in rows)
+
+
+# --- the profile's merge of named sources: the role look-up is indexed instead of scanning every source ------------
+
+class _ScanningNamedSources(profile._NamedSources):
+    """The former role look-up: scan every source, latest first, for a mention that starts with the role."""
+
+    def _by_role(self, mention):
+        role = profile._DETERMINER.sub("", mention.strip()).lower()
+        for entry in reversed(self.entries):
+            if any(m.lower().startswith(role + " ") for m in entry["mentions"]):
+                return entry
+        return None
+
+
+_MENTIONS = ["Vladimir Putin", "Putin", "Mr. Putin", "Russian President Vladimir Putin", "the Russian president",
+             "the president", "President Obama", "Vice President Kamala Harris", "Kamala Harris", "the vice president",
+             "Harris", "John Smith", "Mary Smith", "Smith", "the company", "Company spokesman Al Roe", "the spokesman",
+             "Acme Corp.", "the Acme", "The Company", "Gov. Jerry Brown", "the gov.", "Brown", "the governor",
+             "Governor Brown", "the Governor of Texas", "Governor of Texas Greg Abbott", "the mayor", "Mayor Ana Ruiz"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_profile_merges_sources_as_the_scanning_reading_did(seed):
+    rng = random.Random(seed)
+    mentions = [rng.choice(_MENTIONS) for _ in range(rng.randint(1, 60))]
+    fast, slow = profile._NamedSources(), _ScanningNamedSources()
+    for mention in mentions:
+        fast.add(mention)
+        slow.add(mention)
+    assert fast.entries == slow.entries, mentions
+
+
+def test_profile_role_lookup_does_not_scan_every_source():
+    """With thousands of named sources, a role mention must not read every earlier source's mentions."""
+    named = profile._NamedSources()
+    for i in range(3000):
+        named.add(f"Officer Dana Name{i}")
+    reads = 0
+    original = str.lower
+
+    class Counted(str):
+        def lower(self):
+            nonlocal reads
+            reads += 1
+            return original(self)
+
+    for entry in named.entries:
+        entry["mentions"] = [Counted(m) for m in entry["mentions"]]
+    named.add("the press officer")
+    assert reads == 0
