@@ -138,15 +138,19 @@ def _continues(kind: str | None, previous: str, following: str) -> bool:
 
 
 def _merge_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join a piece cut after an abbreviation to the next piece, by the policy in the module docstring."""
+    """Join a piece cut after an abbreviation to the next piece, by the policy in the module docstring.
+
+    Only the last piece joined is read (its last word), so a long chain of joins stays linear.
+    """
     merged: list[tuple[int, int]] = []
+    last = ""  # text of the latest piece: it holds the last word of merged[-1]
     for start, end in spans:
-        if merged:
-            previous = text[merged[-1][0] : merged[-1][1]]
-            if _continues(_abbreviation(previous.split()[-1]), previous, text[start:end]):
-                merged[-1] = (merged[-1][0], end)
-                continue
-        merged.append((start, end))
+        piece = text[start:end]
+        if merged and _continues(_abbreviation(last.split()[-1]), last, piece):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+        last = piece
     return merged
 
 
