@@ -57,10 +57,13 @@ class CleanResult:
         }
 
 
+_LINE = re.compile(r"[^\r\n]+")
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
-    """Spans of the non-blank lines of ``text``, whitespace trimmed."""
+    """Spans of the non-blank lines of ``text``, whitespace trimmed; LF, CR LF and a lone CR all end a line."""
     spans = []
-    for match in re.finditer(r"[^\n]+", text):
+    for match in _LINE.finditer(text):
         start, end = match.span()
         line = match.group()
         stripped_left = len(line) - len(line.lstrip())

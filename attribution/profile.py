@@ -66,13 +66,21 @@ class _NamedSources:
         self.entries: list[dict[str, Any]] = []
         self.by_key: dict[str, list[dict[str, Any]]] = {}
         self.last: dict[str, Any] | None = None
+        #: role → position in ``entries`` of the latest entry with a mention that starts with the role and a space
+        self.by_title: dict[str, int] = {}
+        self._position: dict[int, int] = {}  # id(entry) → its position in ``entries``
 
     def _by_role(self, mention: str) -> dict[str, Any] | None:
-        role = _DETERMINER.sub("", mention.strip()).lower()
-        for entry in reversed(self.entries):  # the most recent source introduced with this role as its title
-            if any(m.lower().startswith(role + " ") for m in entry["mentions"]):  # not "Vice President ..."
-                return entry
-        return None
+        """The most recent source introduced with this role as its title (not "Vice President ..."): one look-up."""
+        position = self.by_title.get(_DETERMINER.sub("", mention.strip()).lower())
+        return None if position is None else self.entries[position]
+
+    def _add_mention(self, entry: dict[str, Any], mention: str) -> None:
+        entry["mentions"].append(mention)
+        position = self._position[id(entry)]
+        lowered = mention.lower()
+        for title in {lowered[:i] for i, char in enumerate(lowered) if char == " "}:
+            self.by_title[title] = max(position, self.by_title.get(title, -1))
 
     def _by_name(self, surname: str, given: str | None) -> dict[str, Any] | None:
         """The most recent source with this surname whose given names do not conflict with ``given``."""
@@ -89,12 +97,13 @@ class _NamedSources:
             entry = self._by_name(key, _given_name(mention))
         if entry is None:
             entry = {"source": mention, "mentions": [], "sentences": 0}
+            self._position[id(entry)] = len(self.entries)
             self.entries.append(entry)
             if not _is_role(mention):
                 self.by_key.setdefault(key, []).append(entry)
         entry["sentences"] += 1
         if mention not in entry["mentions"]:
-            entry["mentions"].append(mention)
+            self._add_mention(entry, mention)
         if not _is_role(mention) and (_is_role(entry["source"]) or len(mention) > len(entry["source"])):
             entry["source"] = mention  # the fullest name names the source
         self.last = entry

@@ -187,3 +187,16 @@ def test_cleaning_check_counts_removed_boilerplate_and_lost_content():
     assert (check.content_removed, check.content) == (0, 2)
     check = check_documents([("d", text, [{**units[0], "label": "boilerplate"}, units[1]])])
     assert check.leaked == [("d", units[0]["start"], units[0]["end"])]
+
+
+def test_a_lone_carriage_return_ends_a_line_like_a_newline():
+    """Old Mac line endings: each CR-separated line is judged on its own, and spans still index the original."""
+    lines = ["Share this article", "Budget passes after long night", *BODY, "Advertisement"]
+    expected = ["Budget passes after long night", *BODY]
+    for newline in ("\n", "\r\n", "\r", "\r\r"):
+        page = newline.join(lines) + newline
+        kept = _kept(page)
+        assert kept == expected, repr(newline)
+        sentences = segment(page, clean(page).content)
+        assert all(page[s.start : s.end] == s.text and "\r" not in s.text for s in sentences)
+        assert len(sentences) == 4

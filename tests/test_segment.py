@@ -43,3 +43,13 @@ def test_sentences_never_cross_paragraphs_and_keep_offsets_of_given_spans():
 def test_empty_and_whitespace_text_give_no_sentences():
     assert segment("") == []
     assert segment(" \n\n \t") == []
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_line_ending_breaks_a_paragraph_and_offsets_index_the_original(newline):
+    """Old Mac files end lines with a lone carriage return; a sentence must not run across it."""
+    text = newline.join(["Headline without a full stop", "First sentence. Second one", "", "Last line."]) + newline
+    sentences = segment(text)
+    assert [s.text for s in sentences] == ["Headline without a full stop", "First sentence.", "Second one",
+                                           "Last line."]
+    assert all(text[s.start : s.end] == s.text and "\r" not in s.text for s in sentences)
