@@ -7,6 +7,7 @@ The figures themselves are measured by hand (README, Performance); this only kee
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ TINY_RUNS = {
                       "default model int8"),
     "streaming_memory.py": (["--sizes", "3", "--model", "rules"], "peak RSS MB"),
     "int8_agreement.py": (["--inputs", "examples/articles"], "int8 vs fp32 label agreement on"),
+    "source_extraction.py": (["--quick"], "unpunctuated       8,000"),
 }
 
 
@@ -32,7 +34,8 @@ def test_every_bench_script_has_a_tiny_run():
 @pytest.mark.parametrize("script", sorted(TINY_RUNS))
 def test_bench_script_runs_on_a_tiny_input(script):
     args, expected = TINY_RUNS[script]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's package, whatever is installed
     done = subprocess.run([sys.executable, str(REPO / "bench" / script), *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=900, check=False)
+                          cwd=REPO, timeout=900, check=False, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert expected in done.stdout, done.stdout[-3000:]

@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -315,15 +312,6 @@ def test_work_per_cue_does_not_grow_with_the_prefix(monkeypatch):
     sources.find_attribution(text)
     read = sum(c.chars for c in counters.values())
     assert read <= 10 * len(text), f"read {read:,} characters for a {len(text):,}-character sentence"
-
-
-def test_bench_script_runs_on_a_tiny_input():
-    env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's package, whatever is installed
-    completed = subprocess.run([sys.executable, str(REPO / "bench" / "source_extraction.py"), "--quick"],
-                               capture_output=True, text=True, timeout=300, cwd=REPO, check=True, env=env)
-    rows = [line for line in completed.stdout.splitlines() if line.startswith(("unpunctuated", "punctuated"))]
-    assert len(rows) == 4
-    assert all(re.search(r"\d+\.\d{3}", row) for row in rows)
 
 
 # --- the profile's merge of named sources: the role look-up is indexed instead of scanning every source ------------
