@@ -13,7 +13,9 @@ from functools import partial
 from pathlib import Path
 
 from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
-from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, load
+from attribution.interrupt import Interrupted, interruptible
+from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, WorkerDied, load
+from attribution.progress import count_articles, quiet_model_loading
 from attribution.resume import ResumeError
 from attribution.run import Outputs, score_run
 from attribution.summary import register as register_summarize
@@ -55,6 +57,7 @@ def _documents(paths: list[Path], args: argparse.Namespace, skip: set[str], on_s
                           html_column=args.html_column, max_chars=args.max_chars, skip=skip, on_skip=on_skip)
 
 
+@interruptible  # Ctrl-C / SIGTERM: the outputs close whole, main() says so in one line and exits 130 / 143
 def run_score(args: argparse.Namespace) -> int:
     """Score articles from files, directories or tables; write sentence and article records."""
     if args.summary_by and not args.summary:
@@ -63,6 +66,8 @@ def run_score(args: argparse.Namespace) -> int:
     compile_model = _should_compile(args, paths)
     if compile_model:
         _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
+    if args.quiet and args.model != "rules":
+        quiet_model_loading()  # transformers' "Loading weights" bar
     analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
                     workers=args.workers, compile=compile_model)
     documents = partial(_documents, paths, args)
@@ -75,7 +80,8 @@ def run_score(args: argparse.Namespace) -> int:
         summary_by=args.summary_by,
     )
     stats = score_run(analyzer, documents, outputs, resume=args.resume,
-                      progress=lambda message: _progress(message, args.quiet), progress_every=args.progress_every)
+                      progress=lambda message: _progress(message, args.quiet), progress_every=args.progress_every,
+                      total=None if args.quiet else count_articles(paths), bar=not args.quiet and sys.stderr.isatty())
     _progress(stats.line(analyzer.model_name), args.quiet)
     return 0
 
@@ -144,6 +150,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, ResumeError, FileNotFoundError, ValueError) as exc:
         print(f"attribution {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except WorkerDied as exc:
+        print(f"attribution {args.command}: error: {exc}; rerun with --resume to continue", file=sys.stderr)
+        return 1
+    except Interrupted as exc:  # one line, no traceback; 130 / 143 as a shell reports the signal
+        print(f"attribution {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":
