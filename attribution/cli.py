@@ -66,8 +66,8 @@ def run_score(args: argparse.Namespace) -> int:
     compile_model = _should_compile(args, paths)
     if compile_model:
         _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
-    if args.quiet and args.model != "rules":
-        quiet_model_loading()  # transformers' "Loading weights" bar
+    if args.model != "rules" and (args.quiet or not sys.stderr.isatty()):
+        quiet_model_loading(warnings=not args.quiet)  # transformers' "Loading weights" bar
     analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
                     workers=args.workers, compile=compile_model)
     documents = partial(_documents, paths, args)

@@ -130,9 +130,11 @@ class Progress:
         self.close(complete=exc_type is None)
 
 
-def quiet_model_loading() -> None:
-    """Silence transformers' own output (the "Loading weights" bar, warnings) for ``--quiet`` runs."""
+def quiet_model_loading(warnings: bool = False) -> None:
+    """Hide transformers' "Loading weights" bar (``--quiet``, or stderr not a terminal, where it would leave
+    carriage returns in the log); ``warnings=False`` silences its warnings too (``--quiet``)."""
     from transformers.utils import logging
 
     logging.disable_progress_bar()
-    logging.set_verbosity_error()
+    if not warnings:
+        logging.set_verbosity_error()

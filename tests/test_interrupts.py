@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -131,11 +132,16 @@ def test_a_worker_killed_mid_run_ends_it_with_one_clear_error_not_a_hang(tmp_pat
     inputs, full_s, full_a, full_index = reference
     args = [*_score_args(inputs, tmp_path), "--workers", "2"]
     s, a, html = _outputs(tmp_path)
-    run = subprocess.run([sys.executable, "-c", _KILL_A_WORKER, *args], env=ENV, capture_output=True, text=True,
-                         timeout=60)
-    assert run.returncode == 1
-    assert "Traceback" not in run.stderr
-    assert run.stderr.strip().splitlines() == [
+    proc = subprocess.Popen([sys.executable, "-c", _KILL_A_WORKER, *args], env=ENV, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _, err = proc.communicate(timeout=60)  # the old multiprocessing.Pool waited here forever
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 1
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == [
         "attribution score: error: a worker process ended abruptly (killed, out of memory or crashed) while "
         "cleaning and segmenting articles; the articles finished so far are in the outputs; rerun with --resume to "
         "continue"]
@@ -148,6 +154,21 @@ def test_a_worker_killed_mid_run_ends_it_with_one_clear_error_not_a_hang(tmp_pat
     assert (s.read_bytes(), a.read_bytes(), (html / "index.html").read_bytes()) == (full_s, full_a, full_index)
 
 
+@contextmanager
+def _fails_instead_of_hanging(seconds=60):
+    """Turn a hang (the old multiprocessing.Pool waited forever for a dead worker's chunk) into a failure."""
+    def hung(signum, frame):
+        raise AssertionError(f"still waiting after {seconds} s: hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_a_dead_worker_raises_worker_died_from_the_api_and_no_worker_is_left():
     analyzer = attribution.load("rules", batch_size=2, workers=2)
     results = analyzer.analyze_many(ARTICLE.format(n=i) for i in range(40))
@@ -155,23 +176,26 @@ def test_a_dead_worker_raises_worker_died_from_the_api_and_no_worker_is_left():
     workers = multiprocessing.active_children()
     assert len(workers) == 2
     os.kill(workers[0].pid, signal.SIGKILL)
-    with pytest.raises(WorkerDied, match="ended abruptly"):
+    with _fails_instead_of_hanging(), pytest.raises(WorkerDied, match="ended abruptly"):
         list(results)
     for worker in workers:
         worker.join(timeout=30)
     assert not multiprocessing.active_children()
 
 
-def test_closing_the_stream_early_ends_the_workers_at_once():
-    analyzer = attribution.load("rules", batch_size=4, workers=2)
-    results = analyzer.analyze_many(ARTICLE.format(n=i) for i in range(100))
-    next(results)
+def test_workers_ignore_ctrl_c_and_leave_the_decision_to_the_parent(capfd):
+    analyzer = attribution.load("rules", batch_size=2, workers=2)
+    expected = attribution.load("rules").analyze_batch([ARTICLE.format(n=i) for i in range(40)])
+    results = analyzer.analyze_many(ARTICLE.format(n=i) for i in range(40))
+    first = next(results)
     workers = multiprocessing.active_children()
-    assert len(workers) == 2
-    results.close()  # as when the consumer stops, or a Ctrl-C unwinds the run
     for worker in workers:
-        worker.join(timeout=30)
-    assert not multiprocessing.active_children()
+        os.kill(worker.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends them (the parent here has not had it)
+    with _fails_instead_of_hanging():
+        rest = list(results)
+    assert [r.to_record() for r in [first, *rest]] == [r.to_record() for r in expected]
+    assert all(worker.exitcode in (None, 0) for worker in workers)  # alive until the pool closed, not killed
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
 
 
 def test_a_signal_inside_deferred_is_raised_when_the_block_ends():
