@@ -101,6 +101,33 @@ def test_signal_to_the_process_group_stops_workers_writes_the_index_and_resumes(
     assert (html / "index.html").read_bytes() == full_index
 
 
+@pytest.mark.slow
+def test_ctrl_c_with_the_default_model_and_workers_stops_cleanly(tmp_path):
+    """The default model holds torch threads in the parent; a Ctrl-C must still end the run in seconds.
+    (Byte-identical resume with the default model is covered with the model's batch-independence tests.)"""
+    inputs = tmp_path / "in.jsonl"
+    _write_inputs(inputs, 120)
+    s, a, html = _outputs(tmp_path)
+    args = ["score", str(inputs), "--batch-size", "4", "-o", str(s), "--articles", str(a), "--html", str(html),
+            "--workers", "2"]  # not -q: stderr is not a terminal, so there is no bar (and no weight-loading bar)
+    proc = subprocess.Popen(_cli(*args), env=ENV, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_articles(proc, a)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    finished = [json.loads(line)["doc_id"] for line in a.read_text().splitlines()]
+    assert 0 < len(finished) < 120
+    assert [line for line in err.splitlines() if not line.startswith("error: r5:")] == [  # r5 has no text
+        f"attribution score: interrupted (SIGINT) after {len(finished)} articles; the outputs hold the finished "
+        "articles; rerun with --resume to continue"]
+    assert _index_ids(html) == finished
+
+
 _KILL_A_WORKER = """
 import multiprocessing, os, signal, sys
 import attribution.cli as cli
