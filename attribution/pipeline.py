@@ -169,7 +169,7 @@ class _WorkerPool:
         processes = list((self._executor._processes or {}).values())  # no public way to end running workers
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
-            process.terminate()
+            process.kill()  # SIGKILL: a worker still starting holds SIGTERM back (see _HELD_SIGNALS)
 
 
 def _worker_died() -> WorkerDied:
