@@ -13,7 +13,9 @@ from functools import partial
 from pathlib import Path
 
 from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
-from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, load
+from attribution.interrupt import Interrupted, interruptible
+from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, WorkerDied, load
+from attribution.progress import count_articles, quiet_model_loading
 from attribution.resume import ResumeError
 from attribution.run import Outputs, check_inputs, check_outputs, own_outputs, score_run
 from attribution.summary import at_least
@@ -90,6 +92,7 @@ def _input_files(args: argparse.Namespace, outputs: Outputs) -> list[Path]:
     return files
 
 
+@interruptible  # Ctrl-C / SIGTERM: the outputs close whole, main() says so in one line and exits 130 / 143
 def run_score(args: argparse.Namespace) -> int:
     """Score articles from files, directories or tables; write sentence and article records."""
     if args.summary_by and not args.summary:
@@ -100,11 +103,14 @@ def run_score(args: argparse.Namespace) -> int:
     compile_model = _should_compile(args, paths)
     if compile_model:
         _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
+    if args.model != "rules" and (args.quiet or not sys.stderr.isatty()):
+        quiet_model_loading(warnings=not args.quiet)  # transformers' "Loading weights" bar
     analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
                     workers=args.workers, compile=compile_model)
     documents = partial(_documents, paths, args)
     stats = score_run(analyzer, documents, outputs, resume=args.resume,
-                      progress=lambda message: _progress(message, args.quiet), progress_every=args.progress_every)
+                      progress=lambda message: _progress(message, args.quiet), progress_every=args.progress_every,
+                      total=None if args.quiet else count_articles(paths), bar=not args.quiet and sys.stderr.isatty())
     _progress(stats.line(analyzer.model_name), args.quiet)
     if stats.ok == 0 and stats.skipped == 0:
         why = f"{stats.failed} failed, see the error records" if stats.failed else "no input article was found"
@@ -121,6 +127,9 @@ exit status:
      output could not be written mid-run (a full disk): the outputs hold the articles finished before
   2  refused before anything was written: a bad argument, a missing input, an output location that
      cannot be written, an output that is an input or another output, outputs that cannot be resumed
+  1  also: a worker process died (killed, out of memory); the finished articles stay, --resume continues
+  130, 143  interrupted by Ctrl-C (SIGINT) or SIGTERM: the finished articles are written whole (HTML index
+     included); rerun with --resume to continue
 """
 
 
@@ -190,6 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, ResumeError, FileNotFoundError, ValueError) as exc:
         print(f"attribution {args.command}: error: {_message(exc)}", file=sys.stderr)
         return 2
+    except WorkerDied as exc:
+        print(f"attribution {args.command}: error: {exc}; rerun with --resume to continue", file=sys.stderr)
+        return 1
+    except Interrupted as exc:  # one line, no traceback; 130 / 143 as a shell reports the signal
+        print(f"attribution {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
     except OSError as exc:  # a write failed mid-run (a full disk): one line, not a traceback
         print(f"attribution {args.command}: error: {_message(exc)}", file=sys.stderr)
         return 1

@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import multiprocessing
+import signal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -73,23 +76,33 @@ class Analyzer:
             yield from self._classify(prepared)
 
     def _prepared_batches(self, documents: Iterator[Document]) -> Iterator[list[Prepared]]:
-        """Cleaned and segmented batches, in order; with workers, batch n+1 is prepared while n is classified."""
+        """Cleaned and segmented batches, in order; with workers, batch n+1 is prepared while n is classified.
+
+        With workers, a worker that dies (killed, out of memory, crashed) ends the stream with
+        :class:`WorkerDied`; when the stream stops early (an exception such as a Ctrl-C
+        :class:`~attribution.interrupt.Interrupted`, or the caller closing it), the workers are stopped at once
+        instead of finishing the batches in hand.
+        """
         if self.workers == 0:
             while batch := list(itertools.islice(documents, self.batch_size)):
                 yield [prepare(doc) for doc in batch]
             return
-        context = multiprocessing.get_context("spawn")  # no fork of a process holding torch threads
         chunksize = max(1, self.batch_size // (4 * self.workers))
-        with context.Pool(self.workers) as pool:
+        pool = _WorkerPool(self.workers)
+        try:
             pending = None
             while True:
                 batch = list(itertools.islice(documents, self.batch_size))
-                submitted = pool.map_async(prepare, batch, chunksize=chunksize) if batch else None
+                submitted = pool.submit(batch, chunksize) if batch else None
                 if pending is not None:
-                    yield pending.get()
+                    yield pool.results(pending)
                 if submitted is None:
-                    return
+                    break
                 pending = submitted
+        except BaseException:  # interrupted, a worker died, or the caller stopped early (GeneratorExit)
+            pool.stop()
+            raise
+        pool.close()
 
     def _classify(self, prepared: list[Prepared]) -> Iterator[ArticleResult]:
         """Classify the prepared articles of a batch one article per call, yielding each result when it is done.
@@ -105,6 +118,72 @@ class Analyzer:
             doc, report, sentences = item
             (predictions,) = self.classifier.predict_articles([(doc.text, sentences)])
             yield _assemble(doc, report, sentences, predictions)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (killed, out of memory, crashed): the run cannot go on."""
+
+
+#: Signals held back while workers are started, so that a worker never starts with Python's default SIGINT handler
+#: live (a Ctrl-C then would print a KeyboardInterrupt traceback from its start-up); the worker ignores SIGINT
+#: and lets the held-back signals through once its initializer runs. The parent's own handlers see them on unblock.
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_init() -> None:
+    """Worker start-up: ignore Ctrl-C (the terminal sends it to every process in the group; the parent decides)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
+
+
+def _prepare_chunk(docs: list[Document]) -> list[Prepared]:
+    return [prepare(doc) for doc in docs]
+
+
+class _WorkerPool:
+    """Worker processes (spawned: no fork of a process holding torch threads) preparing batches in chunks.
+
+    ``concurrent.futures`` rather than ``multiprocessing.Pool``: a worker that dies marks the pool broken and
+    every pending result raises, where ``Pool`` waits forever for the dead worker's results.
+    """
+
+    def __init__(self, workers: int):
+        self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_worker_init)
+
+    def submit(self, batch: list[Document], chunksize: int) -> list[Future]:
+        """Queue one batch, in chunks; workers are started here, on demand, with SIGINT and SIGTERM held back."""
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+        try:
+            return [self._executor.submit(_prepare_chunk, batch[i : i + chunksize])
+                    for i in range(0, len(batch), chunksize)]
+        except BrokenProcessPool as exc:
+            raise _worker_died() from exc
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    def results(self, futures: list[Future]) -> list[Prepared]:
+        """The batch's prepared articles in input order (waits for them)."""
+        try:
+            return [prepared for future in futures for prepared in future.result()]
+        except BrokenProcessPool as exc:
+            raise _worker_died() from exc
+
+    def close(self) -> None:
+        """Let the workers exit once their (finished) work is collected."""
+        self._executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """Drop the queued work and end the workers now, without waiting for the chunks they are preparing."""
+        processes = list((self._executor._processes or {}).values())  # no public way to end running workers
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()  # SIGKILL: a worker still starting holds SIGTERM back (see _HELD_SIGNALS)
+
+
+def _worker_died() -> WorkerDied:
+    return WorkerDied("a worker process ended abruptly (killed, out of memory or crashed) while cleaning and "
+                      "segmenting articles; the articles finished so far are in the outputs")
 
 
 def _check_settings(batch_size: int, workers: int) -> None:

@@ -14,10 +14,14 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from types import TracebackType
 
 from attribution.ingest import Document
+from attribution.interrupt import Interrupted, deferred
 from attribution.pipeline import Analyzer
+from attribution.progress import Progress
 from attribution.resume import check_resumable, prepare_resume
 from attribution.write import (
     OutputError,
@@ -196,10 +200,17 @@ def score_run(
     resume: bool = False,
     progress: Callable[[str], None] = lambda _: None,
     progress_every: int = 100,
+    total: int | None = None,
+    bar: bool = False,
 ) -> RunStats:
     """Score ``documents`` into ``outputs``; with ``resume``, skip articles the outputs already hold.
 
     ``documents`` opens the input (:data:`DocumentSource`), so that finished articles are skipped unread.
+    Progress goes to ``progress`` every ``progress_every`` articles, or to a live bar on stderr with ``bar``;
+    ``total`` is the number of input articles where known (see :mod:`attribution.progress`). Each article is
+    written to every output within :func:`~attribution.interrupt.deferred`, so a Ctrl-C or SIGTERM
+    (:class:`~attribution.interrupt.Interrupted`, which then carries the number of finished articles) leaves
+    whole articles only, and the outputs are closed (the HTML index written) on the way out.
     """
     stats = RunStats()
     check_outputs(outputs, resume)
@@ -214,9 +225,6 @@ def score_run(
             if outputs.articles is not None and not articles_existed:
                 progress(f"note: {outputs.articles} did not exist, so those {len(done)} articles have no article "
                          "records in it")
-    def count_skip(_: str) -> None:
-        stats.skipped += 1
-
     started = time.perf_counter()
     summary = None
     if outputs.summary is not None and outputs.articles is None:
@@ -224,35 +232,40 @@ def score_run(
 
         summary = SummaryBuilder(outputs.summary_by)
     with ExitStack() as stack:
-        sentence_out = stack.enter_context(RecordWriter(outputs.sentences, outputs.format, append=resume))
-        article_out = (stack.enter_context(RecordWriter(outputs.articles, outputs.format, append=resume))
-                       if outputs.articles else None)
-        html = None
-        if outputs.html is not None:
-            from attribution.html_report import HtmlReport
+        with deferred():  # outputs are opened whole, so that they all close (the HTML index written) if interrupted
+            stack.push(partial(_count_finished, stats))
+            sentence_out = stack.enter_context(RecordWriter(outputs.sentences, outputs.format, append=resume))
+            article_out = (stack.enter_context(RecordWriter(outputs.articles, outputs.format, append=resume))
+                           if outputs.articles else None)
+            html = None
+            if outputs.html is not None:
+                from attribution.html_report import HtmlReport
 
-            html = stack.enter_context(HtmlReport(outputs.html, model_name=analyzer.model_name, done=done))
+                html = stack.enter_context(HtmlReport(outputs.html, model_name=analyzer.model_name, done=done))
+            tracker = stack.enter_context(Progress(progress, total=total, every=progress_every, bar=bar))
+
+        def count_skip(_: str) -> None:
+            stats.skipped += 1
+            tracker.skipped()
+
         for result in analyzer.analyze_many(documents(done or set(), count_skip)):
-            # Article record last: it is what marks the article finished for --resume.
-            sentence_out.write_many(result.sentence_records())
-            if html is not None:
-                html.add(result)
-            record = result.to_record()
-            if article_out is not None:
-                article_out.write_many([record])
-            if summary is not None:
-                summary.add(record)
-            if result.ok:
-                stats.ok += 1
-                stats.sentences += len(result.sentences)
-            else:
-                stats.failed += 1
-                progress(f"error: {result.doc_id}: {result.error}")
-            done_now = stats.ok + stats.failed
-            if done_now % progress_every == 0:
-                elapsed = max(time.perf_counter() - started, 1e-9)
-                progress(f"… {done_now} articles, {stats.sentences} sentences "
-                         f"({done_now / elapsed:.1f} articles/s, {stats.sentences / elapsed:.0f} sentences/s)")
+            with deferred():  # a Ctrl-C here waits for the article to be in every output
+                # Article record last: it is what marks the article finished for --resume.
+                sentence_out.write_many(result.sentence_records())
+                if html is not None:
+                    html.add(result)
+                record = result.to_record()
+                if article_out is not None:
+                    article_out.write_many([record])
+                if summary is not None:
+                    summary.add(record)
+                if result.ok:
+                    stats.ok += 1
+                    stats.sentences += len(result.sentences)
+                else:
+                    stats.failed += 1
+                    tracker.message(f"error: {result.doc_id}: {result.error}")
+                tracker.advance(len(result.sentences) if result.ok else 0)
     stats.seconds = time.perf_counter() - started
     if outputs.summary is not None:
         if summary is None:  # read the whole articles file back: a resumed run's summary covers every article
@@ -264,3 +277,11 @@ def score_run(
         summary.write(outputs.summary)
         progress(f"summary written to {outputs.summary}")
     return stats
+
+
+def _count_finished(stats: RunStats, exc_type: type[BaseException] | None, exc: BaseException | None,
+                    tb: TracebackType | None) -> bool:
+    """Exit callback of a run's outputs: an interruption says how many articles were finished before it."""
+    if isinstance(exc, Interrupted):
+        exc.finished = stats.ok + stats.failed
+    return False
