@@ -90,7 +90,7 @@ def test_signal_to_the_process_group_stops_workers_writes_the_index_and_resumes(
     finished = [json.loads(line)["doc_id"] for line in a.read_text().splitlines()]
     assert 0 < len(finished) < N_ARTICLES, "the run must be stopped midway"
     assert err.strip().splitlines() == [
-        f"attribution score: interrupted ({signal.Signals(signum).name}) after {len(finished)} articles; the outputs "
+        f"attribution score: interrupted ({signal.Signals(signum).name}) after {_articles(len(finished))}; the outputs "
         "hold the finished articles; rerun with --resume to continue"]
     assert _index_ids(html) == finished  # the index was written and lists exactly the finished articles
     done = subprocess.run(_cli(*args, "--resume", "--workers", "0"), env=ENV, capture_output=True, text=True,
@@ -99,6 +99,10 @@ def test_signal_to_the_process_group_stops_workers_writes_the_index_and_resumes(
     assert s.read_bytes() == full_s
     assert a.read_bytes() == full_a
     assert (html / "index.html").read_bytes() == full_index
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'s' if n != 1 else ''}"
 
 
 @pytest.mark.slow
@@ -123,7 +127,7 @@ def test_ctrl_c_with_the_default_model_and_workers_stops_cleanly(tmp_path):
     finished = [json.loads(line)["doc_id"] for line in a.read_text().splitlines()]
     assert 0 < len(finished) < 120
     assert [line for line in err.splitlines() if not line.startswith("error: r5:")] == [  # r5 has no text
-        f"attribution score: interrupted (SIGINT) after {len(finished)} articles; the outputs hold the finished "
+        f"attribution score: interrupted (SIGINT) after {_articles(len(finished))}; the outputs hold the finished "
         "articles; rerun with --resume to continue"]
     assert _index_ids(html) == finished
 
