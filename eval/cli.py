@@ -9,14 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from attribution.corpora import DataMissingError
+from attribution.summary import DEFAULT_RESAMPLES, DEFAULT_SEED
 from eval.errors import EvaluationInputError
-from eval.evaluate import DEFAULT_RESAMPLES, DEFAULT_SEED, evaluate
-from eval.gold import GoldSet, load_default_gold, load_gold_files
-from eval.predictions import Predictions, read_predictions, run_model
-from eval.report import write_json, write_report
-from eval.table import format_table
+
+if TYPE_CHECKING:  # the evaluator's modules (scikit-learn among them) load when the command runs, not before
+    from eval.gold import GoldSet
+    from eval.predictions import Predictions
 
 
 def _system(kind: str):
@@ -25,6 +25,8 @@ def _system(kind: str):
 
 def load_gold(args: argparse.Namespace) -> GoldSet:
     """``--gold`` with ``--docs``, else the project's hand-labelled set joined with the shared data."""
+    from eval.gold import load_default_gold, load_gold_files
+
     if bool(args.gold) != bool(args.docs):
         raise EvaluationInputError("--gold UNITS.jsonl and --docs DOCS.jsonl go together")
     if args.gold:
@@ -36,6 +38,8 @@ def load_gold(args: argparse.Namespace) -> GoldSet:
 
 def load_systems(args: argparse.Namespace, gold: GoldSet) -> list[Predictions]:
     """Read every ``--pred`` and run every ``--model``, in the order given on the command line."""
+    from eval.predictions import read_predictions, run_model
+
     if not args.systems:
         raise EvaluationInputError("nothing to score: give --pred FILE and/or --model rules|default|DIR")
     data_dir = args.data_dir
@@ -54,6 +58,11 @@ def load_systems(args: argparse.Namespace, gold: GoldSet) -> list[Predictions]:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Score sentence labels against a hand-labelled gold set, with bootstrap intervals and a report."""
+    from attribution.corpora import DataMissingError
+    from eval.evaluate import evaluate
+    from eval.report import write_json, write_report
+    from eval.table import format_table
+
     try:
         gold = load_gold(args)
         report = evaluate(gold, load_systems(args, gold), resamples=args.bootstrap, seed=args.seed)

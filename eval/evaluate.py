@@ -20,15 +20,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from attribution.labels import LABELS
+from attribution.summary import DEFAULT_RESAMPLES, DEFAULT_SEED  # one bootstrap default for the project
 from eval.align import AlignedUnit, DocAlignment, align
 from eval.bootstrap import RESAMPLED, doc_stats, interval, paired_difference, resample_weights, resampled_metrics
 from eval.gold import GoldSet
 from eval.metrics import anonymous_shares, boilerplate_leaks, label_metrics, source_match, unaligned_predictions
 from eval.predictions import Predictions, check_predictions
 from eval.provenance import run_metadata
-
-DEFAULT_RESAMPLES = 1000
-DEFAULT_SEED = 0
 
 
 def gold_summary(gold: GoldSet) -> dict[str, Any]:
