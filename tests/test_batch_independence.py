@@ -89,6 +89,12 @@ def test_pair_model_batches_several_articles_into_the_same_records():
     assert [[p.probs for p in art] for art in together] == [[p.probs for p in art] for art in one_by_one]
 
 
+def test_pair_model_takes_an_article_without_sentences():
+    from tests.tiny_model import tiny_pair_classifier
+
+    assert tiny_pair_classifier().predict_articles([("", []), ("x", [])]) == [[], []]
+
+
 def test_results_are_yielded_article_by_article():
     """analyze_many hands out each article as soon as it is classified (progress moves per article)."""
     calls = []

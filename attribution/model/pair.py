@@ -73,8 +73,8 @@ class PairClassifier:
     def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
         results = []
         for _, sentences in articles:
-            previous = [""] + [s.text for s in sentences[:-1]]
-            probs = self._article_probs([(p, s.text) for p, s in zip(previous, sentences, strict=True)])
+            texts = [s.text for s in sentences]
+            probs = self._article_probs(list(zip([""] + texts[:-1], texts, strict=False)))  # (previous, sentence)
             article = []
             for sentence, row in zip(sentences, probs, strict=True):
                 label = LABELS[max(range(len(LABELS)), key=row.__getitem__)]
