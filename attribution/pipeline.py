@@ -299,17 +299,8 @@ def _load_classifier(name: str, data_dir: str | Path | None, quantize: str | Non
 
         return RulesClassifier.with_tracker_phrases(data_dir)
     path = Path(name)
-    design = saved_design(path)
-    if design is None:
+    if saved_design(path) is None:
         raise FileNotFoundError(f"model {name!r} not found: use 'rules' or a model directory from attribution train")
-    if design == "tfidf":
-        from attribution.model.tfidf import TfidfClassifier
+    from attribution.model.saved import SavedModel
 
-        return TfidfClassifier.from_pretrained(path)
-    if design == "pair":
-        from attribution.model.pair import PairClassifier
-
-        return PairClassifier.from_pretrained(path, quantize)
-    from attribution.model.classifier import WindowClassifier
-
-    return WindowClassifier.from_pretrained(path, quantize)
+    return SavedModel.load(path, quantize).classifier()  # the window, pair or TF-IDF classifier its design names

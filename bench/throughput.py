@@ -85,6 +85,8 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
 
     from attribution.clean import clean
     from attribution.model.classifier import set_threads
+    from attribution.model.pair import encode_pairs
+    from attribution.model.saved import PAIR_MAX_LENGTH
     from attribution.segment import segment
     from training.config import default_base_model
 
@@ -103,8 +105,7 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
     with torch.inference_mode():
         for b in range(0, len(order), 32):
             batch = [pairs[i] for i in order[b : b + 32]]
-            enc = tokenizer([p[0] for p in batch], [p[1] for p in batch], padding=True, truncation="longest_first",
-                            max_length=128, return_tensors="pt")
+            enc = encode_pairs(tokenizer, batch, PAIR_MAX_LENGTH, tensors=True)
             model(**enc)
     elapsed = time.perf_counter() - started
     return {"system": "pair design, base-size (110M) encoder", "articles": len(texts), "sentences": len(pairs),
@@ -112,12 +113,12 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
 
 
 def _design(model_dir: str) -> str:
-    from attribution.model import MODEL_CONFIG_FILE, saved_design
+    from attribution.model.saved import MODEL_CONFIG_FILE, SavedModel
 
-    design = saved_design(model_dir)
-    if design is None:
+    settings = SavedModel.settings_of(model_dir)
+    if settings is None:
         raise SystemExit(f"{model_dir}: not a model directory from `attribution train` (no {MODEL_CONFIG_FILE})")
-    return design
+    return settings.design
 
 
 def main() -> None:

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from attribution.model.saved import MAX_MAX_LENGTH, MIN_MAX_LENGTH, WINDOW_MAX_LENGTH, design_max_length
+
 DESIGNS = ("window", "pair")
 
 
@@ -41,7 +43,7 @@ class TrainConfig:
     source_swap: float = 0.0  # share of swappable anonymous sentences given a named source, and as many named
     # ones made anonymous, as extra examples (training/augment.py); 0: none
     stage_source_swap: list[float] | None = None  # source_swap per stage; default: ``source_swap`` for every stage
-    max_length: int = 256
+    max_length: int = WINDOW_MAX_LENGTH  # tokens per window; the pair design caps it at PAIR_MAX_LENGTH
     overlap: int = 1
     learning_rate: float = 5e-5
     epochs: float = 2.0
@@ -60,8 +62,8 @@ class TrainConfig:
         errors = []
         if self.design not in DESIGNS:
             errors.append(f"design must be one of {DESIGNS}, not {self.design!r}")
-        if not 16 <= self.max_length <= 512:
-            errors.append("max_length must be between 16 and 512 tokens")
+        if not MIN_MAX_LENGTH <= self.max_length <= MAX_MAX_LENGTH:
+            errors.append(f"max_length must be between {MIN_MAX_LENGTH} and {MAX_MAX_LENGTH} tokens")
         if self.overlap < 1:
             errors.append("overlap must be at least 1 sentence, so every sentence sees its neighbour")
         if self.learning_rate <= 0 or self.epochs <= 0 or self.batch_size < 1:
@@ -92,6 +94,12 @@ class TrainConfig:
             raise ValueError("invalid training config: " + "; ".join(errors))
         if not self.base_model:
             self.base_model = default_base_model()
+
+    @property
+    def input_length(self) -> int:
+        """Tokens per input the design trains at: ``max_length``, capped at PAIR_MAX_LENGTH for the pair design
+        (:func:`attribution.model.saved.design_max_length`, the rule inference applies to the saved settings)."""
+        return design_max_length(self.design, self.max_length)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from attribution.labels import LABEL2ID
+from attribution.model.pair import encode_pairs, sentence_pairs
+from attribution.model.saved import PAIR_MAX_LENGTH
 from attribution.model.tags import IGNORE, TAG2ID, sentence_tag_id
 from attribution.model.windows import build_windows, tokenize_sentences
 from attribution.segment import Sentence
@@ -83,19 +85,16 @@ def window_features(articles: Sequence[Sequence[Record]], tokenizer, max_length:
     return features
 
 
-def pair_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: int) -> list[dict]:
-    """(previous sentence, sentence) pairs with the sentence label, for the per-sentence baseline design."""
-    firsts, seconds, labels = [], [], []
+def pair_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: int = PAIR_MAX_LENGTH) -> list[dict]:
+    """(previous sentence, sentence) pairs with the sentence label, for the per-sentence design; built and
+    tokenized by :func:`~attribution.model.pair.sentence_pairs` and :func:`~attribution.model.pair.encode_pairs`,
+    as inference builds them. A ``context_only`` sentence is the previous sentence of the next, not trained on."""
+    pairs, labels = [], []
     for article in articles:
-        previous = ""
-        for record in article:
-            if record.get(CONTEXT_ONLY):
-                previous = record["text"]
-                continue
-            firsts.append(previous)
-            seconds.append(record["text"])
-            labels.append(LABEL2ID[record["label"]])
-            previous = record["text"]
-    encoded = tokenizer(firsts, seconds, truncation="longest_first", max_length=max_length)
+        for record, pair in zip(article, sentence_pairs([r["text"] for r in article]), strict=True):
+            if not record.get(CONTEXT_ONLY):
+                pairs.append(pair)
+                labels.append(LABEL2ID[record["label"]])
+    encoded = encode_pairs(tokenizer, pairs, max_length)
     return [{"input_ids": ids, "attention_mask": mask, "labels": label}
             for ids, mask, label in zip(encoded["input_ids"], encoded["attention_mask"], labels, strict=True)]

@@ -1,55 +1,29 @@
-"""The saved model directory: weights, tokenizer, label maps, settings, versions, metrics and model card.
+"""Training's side of the saved model directory: what a run writes beside the model, and the model card.
 
-``save_pretrained`` writes ``config.json`` (with ``id2label``/``label2id``) and
-``model.safetensors``; beside them go ``attribution_config.json`` (what
-inference needs: design, window length, overlap, library versions),
-``training_config.json`` (the full :class:`~training.config.TrainConfig`),
-``metrics.json`` and a generated ``README.md`` model card.
+The directory itself (weights in half precision as safetensors, tokenizer, ``config.json`` with the label maps,
+``attribution_config.json`` with the typed settings and library versions) is written by
+:meth:`attribution.model.saved.SavedModel.save`, the class scoring reads it back with. Beside it training puts
+``training_config.json`` (the full :class:`~training.config.TrainConfig`), ``metrics.json`` and a generated
+``README.md`` model card.
 """
 
 from __future__ import annotations
 
 import json
 import platform
-from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import torch
-
-from attribution.model import MODEL_CONFIG_FILE
+from attribution.model.saved import ModelSettings, SavedModel, design_max_length, library_versions
 from training.config import TrainConfig
 
-LIBRARIES = ("attribution", "torch", "transformers", "datasets", "scikit-learn", "tokenizers", "safetensors")
-
-
-def library_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in LIBRARIES:
-        try:
-            versions[name] = version(name)
-        except Exception:  # noqa: BLE001 - a missing optional library is reported, not fatal
-            versions[name] = "not installed"
-    return versions
+__all__ = ["library_versions", "save_model", "write_model_card"]
 
 
 def save_model(model, tokenizer, config: TrainConfig, summary: dict[str, Any]) -> Path:
-    """Write the model directory; weights in ``config.save_dtype``."""
-    out = Path(config.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    to_save = model.to(torch.float16) if config.save_dtype == "float16" else model
-    to_save.save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    model.to(torch.float32)
-    settings = {
-        "design": config.design,
-        "max_length": config.max_length,
-        "overlap": config.overlap,
-        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "versions": library_versions(),
-    }
-    (out / MODEL_CONFIG_FILE).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    """Write the model directory (weights in ``config.save_dtype``), its training config, metrics and card."""
+    settings = ModelSettings(config.design, config.input_length, config.overlap)
+    out = SavedModel(settings, model, tokenizer).save(config.output_dir, dtype=config.save_dtype)
     config.save(out / "training_config.json")
     metrics_path = out / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
@@ -83,18 +57,20 @@ def write_model_card(model_dir: str | Path) -> Path:
     """(Re)generate ``README.md`` from the directory's config, settings and metrics."""
     model_dir = Path(model_dir)
     config = json.loads((model_dir / "training_config.json").read_text())
-    settings = json.loads((model_dir / MODEL_CONFIG_FILE).read_text())
+    settings = ModelSettings.read(model_dir)
+    if settings is None:
+        raise FileNotFoundError(f"{model_dir}: no model settings to describe")
     metrics = json.loads((model_dir / "metrics.json").read_text()) if (model_dir / "metrics.json").exists() else {}
     training = metrics.get("training", {})
     history = training.get("history", [])
-    window = settings["design"] == "window"
+    window = settings.design == "window"
     lines = [
         "---",
         "license: apache-2.0",
         "library_name: transformers",
         f"pipeline_tag: {'token-classification' if window else 'text-classification'}",
         "---",
-        f"# attribution model ({settings['design']} design)",
+        f"# attribution model ({settings.design} design)",
         "",
         "Labels each sentence of a news article as `direct_fact`, `reported_claim` or `anonymous_source_quote`"
         " (spec: LABELS.md; guide: docs/labels.md)"
@@ -103,12 +79,12 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         "## Design",
         "",
-        (f"One encoder pass per window of up to {settings['max_length']} tokens; each sentence is preceded by a "
+        (f"One encoder pass per window of up to {settings.input_length} tokens; each sentence is preceded by a "
          f"marker token ([SEP]) whose logits give the sentence label; ordinary tokens carry BIO tags for the source "
-         f"and cue; windows overlap by {settings['overlap']} sentence(s).")
+         f"and cue; windows overlap by {settings.window_overlap} sentence(s).")
         if window else
         f"Per-sentence sequence classification of (previous sentence, sentence) pairs, up to "
-        f"{min(settings['max_length'], 128)} tokens; the label is read from the [CLS] token. Source mention and cue: "
+        f"{settings.input_length} tokens; the label is read from the [CLS] token. Source mention and cue: "
         "`attribution.sources.find_attribution` on the sentences the model labels attributed.",
         "",
         "## Training",
@@ -122,9 +98,9 @@ def write_model_card(model_dir: str | Path) -> Path:
         f"batch {config['batch_size']}, seed {config['seed']}, class weighting "
         f"{config.get('stage_class_weighting') or config['class_weighting']}"
         + (f", span loss weight {config['span_loss_weight']}" if window
-           else f", max length {min(config['max_length'], 128)}"),
+           else f", max length {design_max_length('pair', config['max_length'])}"),
         f"- wall-clock training time: {training.get('train_seconds', 'n/a')} s on {platform.processor() or 'CPU'} "
-        f"({settings['versions'].get('torch')})",
+        f"({settings.versions.get('torch')})",
         "",
         "## Quality",
         "",
@@ -151,7 +127,7 @@ def write_model_card(model_dir: str | Path) -> Path:
         "Weights: Apache-2.0 (derived from all-MiniLM-L6-v2). Training data: research-use corpora (PolNeAR, "
         "journalistic-sourcing ground truth, BBC News, Wikinews pages), not redistributed; see docs/data.md.",
         "",
-        f"Library versions: {json.dumps(settings['versions'])}",
+        f"Library versions: {json.dumps(settings.versions)}",
     ]
     path = model_dir / "README.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -157,7 +157,12 @@ def _preprocess_logits(design: str):
 def _load_model(config: TrainConfig):
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification, AutoTokenizer
 
-    source = config.init_from or config.base_model
+    if config.init_from:  # a saved attribution model: read as scoring reads it (safetensors only, versions checked)
+        from attribution.model.saved import SavedModel
+
+        saved = SavedModel.load(config.init_from, design=config.design)
+        return saved.model, saved.tokenizer
+    source = config.base_model
     if Path(source).is_dir():
         check_safetensors(source)  # pickled weights are never loaded
     tokenizer = AutoTokenizer.from_pretrained(source)
@@ -176,7 +181,7 @@ def _load_model(config: TrainConfig):
 def _features(config: TrainConfig, records: list[Record], tokenizer) -> list[dict]:
     articles = group_articles(records)
     if config.design == "pair":
-        return pair_features(articles, tokenizer, min(config.max_length, 128))
+        return pair_features(articles, tokenizer, config.input_length)
     return window_features(articles, tokenizer, config.max_length, config.overlap)
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from attribution.model import saved_design
+from attribution.model.saved import SavedModel
 from training.config import TrainConfig
 from training.user_data import Columns, UserDataError
 
@@ -38,7 +38,8 @@ def run_train(args: argparse.Namespace) -> int:
             print(f"attribution train: error: --init-from {values['init_from']}: no such model directory "
                   "(train it first, e.g. training/configs/pair_corpus.json before default.json)", file=sys.stderr)
             return 2
-        inherited = saved_design(values["init_from"])  # --init-from continues the saved model's design
+        saved = SavedModel.settings_of(values["init_from"])  # --init-from continues the saved model's design
+        inherited = saved.design if saved is not None else None
         explicit = args.design or written.get("design")
         if inherited and explicit and explicit != inherited:
             print(f"attribution train: error: --init-from {values['init_from']} is a {inherited}-design model; "

@@ -8,17 +8,15 @@ it (see :mod:`attribution.model.windows`).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import torch
 
 from attribution.labels import LABELS
-from attribution.model import MODEL_CONFIG_FILE, check_safetensors
+from attribution.model.saved import DEFAULT_OVERLAP, WINDOW_MAX_LENGTH
 from attribution.model.tags import ID2TAG, SENTENCE_IDS, SPAN_IDS, check_label_maps
 from attribution.model.windows import SentenceTokens, Window, build_windows, tokenize_sentences
 from attribution.results import Prediction
@@ -38,24 +36,6 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
     from torch.ao.quantization import quantize_dynamic
 
     return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-def load_model_dir(path: str | Path, auto_class, quantize: str | None) -> tuple[Any, Any, dict[str, Any]]:
-    """Model (fp32, int8 if asked), tokenizer and attribution settings of a saved model directory, offline;
-    torch threads set to the cores available; safetensors weights only. Shared by the window and pair
-    classifiers."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from transformers import AutoTokenizer
-
-    path = check_safetensors(path)
-    settings_path = path / MODEL_CONFIG_FILE
-    settings = json.loads(settings_path.read_text()) if settings_path.exists() else {}
-    model = auto_class.from_pretrained(path, dtype=torch.float32, use_safetensors=True)
-    if quantize == "int8":
-        model = quantize_int8(model)
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    set_threads()
-    return model, tokenizer, settings
 
 
 def _span_from_tags(tags: list[str], offsets: list[tuple[int, int]], kind: str) -> tuple[int, int] | None:
@@ -84,8 +64,8 @@ def _by_article(windows: Sequence[Window]) -> list[list[int]]:
 class WindowClassifier:
     """A saved windowed model, ready to label articles."""
 
-    def __init__(self, model, tokenizer, max_length: int = 256, overlap: int = 1, batch_size: int = 16,
-                 name: str = "window"):
+    def __init__(self, model, tokenizer, max_length: int = WINDOW_MAX_LENGTH, overlap: int = DEFAULT_OVERLAP,
+                 batch_size: int = 16, name: str = "window"):
         check_label_maps(model.config.id2label)
         self.model = model.eval()
         self._eager = None  # the uncompiled model, kept while a compiled one is on trial
@@ -97,12 +77,11 @@ class WindowClassifier:
 
     @classmethod
     def from_pretrained(cls, path: str | Path, quantize: str | None = None, batch_size: int = 16):
-        """Load a model directory written by ``attribution train`` (fp16 weights are upcast to fp32)."""
-        from transformers import AutoModelForTokenClassification
+        """Load a model directory written by ``attribution train`` (fp16 weights are upcast to fp32; see
+        :meth:`attribution.model.saved.SavedModel.load`)."""
+        from attribution.model.saved import SavedModel
 
-        model, tokenizer, settings = load_model_dir(path, AutoModelForTokenClassification, quantize)
-        return cls(model, tokenizer, settings.get("max_length", 256), settings.get("overlap", 1), batch_size,
-                   name=str(path))
+        return SavedModel.load(path, quantize, design="window").classifier(batch_size)
 
     def compile(self) -> None:
         """Run the encoder through ``torch.compile`` (about 1.2x faster on CPU, same labels, a minute or two of

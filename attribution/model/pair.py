@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from attribution.labels import DIRECT_FACT, LABELS
-from attribution.model.classifier import load_model_dir
+from attribution.model.saved import PAIR_MAX_LENGTH
 from attribution.results import Prediction
 from attribution.segment import Sentence
 from attribution.sources import find_attribution
@@ -31,10 +31,30 @@ def _spans(sentence: Sentence, label: str) -> tuple[tuple[int, int] | None, tupl
     return source, cue
 
 
+def sentence_pairs(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """(previous sentence, sentence) for each sentence of one article, in order; the first sentence's previous
+    is the empty string. Training (:func:`training.features.pair_features`) and inference build pairs here."""
+    return [(texts[i - 1] if i else "", text) for i, text in enumerate(texts)]
+
+
+def encode_pairs(tokenizer, pairs: Sequence[tuple[str, str]], max_length: int = PAIR_MAX_LENGTH,
+                 tensors: bool = False):
+    """The pair model's inputs for ``pairs`` of (previous sentence, sentence): the two as one sequence pair,
+    truncated longest first to ``max_length`` tokens (at most :data:`PAIR_MAX_LENGTH`). ``tensors=True`` pads
+    to the longest pair and returns torch tensors (inference batches); otherwise lists of ids, unpadded
+    (training features, padded later by the collator). The one tokenizer call of training and inference."""
+    firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
+    if tensors:
+        return tokenizer(firsts, seconds, padding=True, truncation="longest_first", max_length=max_length,
+                         return_tensors="pt")
+    return tokenizer(firsts, seconds, truncation="longest_first", max_length=max_length)
+
+
 class PairClassifier:
     """A saved pair model: one encoder pass per sentence, batched and length-sorted within each article."""
 
-    def __init__(self, model, tokenizer, batch_size: int = 32, max_length: int = 128, name: str = "pair"):
+    def __init__(self, model, tokenizer, batch_size: int = 32, max_length: int = PAIR_MAX_LENGTH,
+                 name: str = "pair"):
         saved = tuple(model.config.id2label[i] for i in range(len(LABELS)))
         if saved != LABELS:
             raise ValueError(f"model label map {saved} does not match {LABELS}")
@@ -46,10 +66,11 @@ class PairClassifier:
 
     @classmethod
     def from_pretrained(cls, path: str | Path, quantize: str | None = None, batch_size: int = 32):
-        from transformers import AutoModelForSequenceClassification
+        """Load a pair model directory written by ``attribution train`` (see
+        :meth:`attribution.model.saved.SavedModel.load`)."""
+        from attribution.model.saved import SavedModel
 
-        model, tokenizer, settings = load_model_dir(path, AutoModelForSequenceClassification, quantize)
-        return cls(model, tokenizer, batch_size, min(settings.get("max_length", 128), 128), name=str(path))
+        return SavedModel.load(path, quantize, design="pair").classifier(batch_size)
 
     @torch.inference_mode()
     def _article_probs(self, pairs: Sequence[tuple[str, str]]) -> list[list[float]]:
@@ -63,8 +84,7 @@ class PairClassifier:
         probs: list[list[float]] = [[]] * len(pairs)
         for b in range(0, len(order), self.batch_size):
             batch = order[b : b + self.batch_size]
-            encoded = self.tokenizer([pairs[i][0] for i in batch], [pairs[i][1] for i in batch], padding=True,
-                                     truncation="longest_first", max_length=self.max_length, return_tensors="pt")
+            encoded = encode_pairs(self.tokenizer, [pairs[i] for i in batch], self.max_length, tensors=True)
             out = torch.softmax(self.model(**encoded).logits.float(), dim=-1).tolist()
             for i, row in zip(batch, out, strict=True):
                 probs[i] = row
@@ -73,8 +93,7 @@ class PairClassifier:
     def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
         results = []
         for _, sentences in articles:
-            texts = [s.text for s in sentences]
-            probs = self._article_probs(list(zip([""] + texts[:-1], texts, strict=False)))  # (previous, sentence)
+            probs = self._article_probs(sentence_pairs([s.text for s in sentences]))
             article = []
             for sentence, row in zip(sentences, probs, strict=True):
                 label = LABELS[max(range(len(LABELS)), key=row.__getitem__)]

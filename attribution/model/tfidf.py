@@ -7,7 +7,6 @@ holds the vocabulary, idf weights, coefficients and intercepts.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,10 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from attribution.labels import LABELS
+from attribution.model.saved import BASELINE_FILE
 from attribution.results import Prediction
 from attribution.segment import Sentence
 
-BASELINE_FILE = "baseline.json"
+__all__ = ["BASELINE_FILE", "TfidfClassifier", "featurize", "make_vectorizer", "pairs"]
 _TOKEN = re.compile(r"(?u)\b\w[\w'’]*\b")
 
 
@@ -57,8 +57,10 @@ class TfidfClassifier:
 
     @classmethod
     def from_pretrained(cls, path: str | Path) -> TfidfClassifier:
-        data = json.loads((Path(path) / BASELINE_FILE).read_text(encoding="utf-8"))
-        return cls(data["vocabulary"], data["idf"], data["coef"], data["intercept"], data["classes"], name=str(path))
+        """Load a baseline directory (``baseline.json``; see :meth:`attribution.model.saved.SavedModel.load`)."""
+        from attribution.model.saved import SavedModel
+
+        return SavedModel.load(path, design="tfidf").classifier()
 
     def predict_proba(self, documents: list[str]) -> np.ndarray:
         scores = self.vectorizer.transform(documents) @ self.coef.T + self.intercept
