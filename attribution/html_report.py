@@ -271,7 +271,7 @@ def render_text(result: ArticleResult) -> str:
 
 def _profile_html(result: ArticleResult) -> str:
     profile = result.profile or {}
-    counts = profile.get("counts") or {label: sum(s.label == label for s in result.sentences) for label in LABELS}
+    counts = result.counts  # the document's counts, the same the profile and the article record show
     shares = profile.get("shares") or {}
     rows = "".join(
         f'<tr><td><span class="{label}">&nbsp;{_e(label)}&nbsp;</span></td>'
@@ -393,9 +393,7 @@ class HtmlReport:
         _write(path, article_page(result, self.model_name))
         profile = result.profile or {}
         n = len(result.sentences)
-        shares = profile.get("shares") or {
-            label: sum(s.label == label for s in result.sentences) / n if n else 0.0 for label in LABELS
-        }
+        shares = profile.get("shares") or {label: result.counts.get(label, 0) / n if n else 0.0 for label in LABELS}
         cleaning = result.cleaning or {}
         self._rows.append(
             _IndexRow(

@@ -1,54 +1,131 @@
-"""The analyzer: ingest → clean → segment → classify → profile, for one article or a stream of them."""
+"""The analyzer: one :class:`~attribution.document.Document` per article through named stages, for one article
+or a stream of them.
+
+The stages (see :mod:`attribution.stages` for each one's contract) are ``ingest → clean → segment → classify →
+attribute → profile → write``. As spaCy's ``Language`` lists and swaps its components, an analyzer lists its
+stages, replaces one and switches one off::
+
+    analyzer = attribution.load("rules", disable=["profile"])
+    analyzer.stage_names                  # ['ingest', 'clean', 'segment', 'classify', 'attribute', ...]
+    analyzer.replace_stage("clean", my_cleaner)        # Document -> Document, sets content and cleaning
+    analyzer.replace_stage("classify", my_classifier)  # a Classifier, or Document -> Document
+    analyzer.disable_stage("attribute")
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import multiprocessing
 import signal
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from attribution import stages as _stages
 from attribution.classify import Classifier
-from attribution.clean import clean
-from attribution.ingest import Document, make_document
-from attribution.language import language_warning
+from attribution.document import Document
+from attribution.ingest import Document as InputDocument
+from attribution.ingest import make_document
 from attribution.model import MODEL_CONFIG_FILE, saved_design
-from attribution.profile import build_profile
-from attribution.results import ArticleResult, Prediction, SentenceResult
-from attribution.segment import Sentence, segment
-from attribution.sources import type_source
+from attribution.results import ArticleResult
 
 #: The model ``load()`` and ``attribution score`` use when none is named: the fine-tuned model shipped
 #: inside the package (half-precision safetensors, see its README.md model card).
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
 DEFAULT_MODEL = "default"
 
-ArticleInput = str | Mapping[str, Any] | Document
-#: A cleaned and segmented document (with its cleaning report), or the error result it ends in.
-Prepared = tuple[Document, dict[str, Any], list[Sentence]] | ArticleResult
+ArticleInput = str | Mapping[str, Any] | InputDocument
+#: The stages run in worker processes (clean, segment), as ``(name, stage)`` pairs: pickled to the workers.
+WorkerSteps = tuple[tuple[str, Callable[[Document], Document]], ...]
 
 
 class Analyzer:
-    """Runs the whole pipeline with one classifier. Holds no state between articles; safe to reuse.
+    """Runs every article through the named stages. Holds no state between articles; safe to reuse.
+
+    ``stage_names`` lists the stages in running order; :meth:`replace_stage` swaps one (a custom cleaner, a
+    custom classifier), :meth:`disable_stage` / :meth:`enable_stage` switch the optional ones (clean, attribute,
+    profile) off and on again, as ``disable=[...]`` does at construction or in :func:`load`.
 
     ``workers`` > 0 cleans and segments in that many worker processes while the
     model classifies the previous batch, so the model does not wait for text.
     At most two batches of articles are held at any time, whatever the input size.
     """
 
-    def __init__(self, classifier: Classifier, batch_size: int = 32, workers: int = 0):
+    def __init__(self, classifier: Classifier, batch_size: int = 32, workers: int = 0, *,
+                 disable: Iterable[str] = ()):
         _check_settings(batch_size, workers)
-        self.classifier = classifier
+        self._stages: dict[str, Any] = _stages.default_stages(classifier)
+        self._disabled: set[str] = set()
+        for name in disable:
+            self.disable_stage(name)
         self.batch_size = batch_size
         self.workers = workers
 
     @property
+    def stage_names(self) -> list[str]:
+        """Every stage, in running order (switched-off ones included; see :attr:`disabled`)."""
+        return list(self._stages)
+
+    @property
+    def disabled(self) -> list[str]:
+        """The stages switched off, in running order."""
+        return [name for name in self._stages if name in self._disabled]
+
+    def get_stage(self, name: str) -> Any:
+        """The stage called ``name`` (for classify, a :class:`~attribution.stages.Classify` around the classifier
+        unless it was replaced by a function)."""
+        self._check_name(name)
+        return self._stages[name]
+
+    def replace_stage(self, name: str, stage: Any) -> Any:
+        """Put ``stage`` in the place of stage ``name``; returns the stage it replaces.
+
+        ``stage`` keeps the contract of the stage it replaces (see :mod:`attribution.stages`): most take a
+        :class:`~attribution.document.Document` and return it, filled in. For ``classify`` it may also be a
+        :class:`~attribution.classify.Classifier` (anything with ``name`` and ``predict_articles``), run one
+        article per call. With workers, a clean or segment stage must be picklable (a top-level function).
+        """
+        self._check_name(name)
+        if name == "classify" and hasattr(stage, "predict_articles"):
+            stage = _stages.Classify(stage)
+        elif not callable(stage):
+            raise TypeError(f"a {name} stage must be callable, got {type(stage).__name__}")
+        previous, self._stages[name] = self._stages[name], stage
+        return previous
+
+    def disable_stage(self, name: str) -> None:
+        """Switch stage ``name`` off (clean, attribute or profile; see :mod:`attribution.stages` for what the
+        records then hold)."""
+        self._check_name(name)
+        if name not in _stages.OPTIONAL_STAGES:
+            raise ValueError(f"stage {name!r} cannot be switched off; these can: "
+                             f"{', '.join(n for n in self._stages if n in _stages.OPTIONAL_STAGES)}")
+        self._disabled.add(name)
+
+    def enable_stage(self, name: str) -> None:
+        """Switch stage ``name`` on again."""
+        self._check_name(name)
+        self._disabled.discard(name)
+
+    def _check_name(self, name: str) -> None:
+        if name not in self._stages:
+            raise KeyError(f"no stage {name!r}; the stages are {', '.join(self._stages)}")
+
+    @property
+    def classifier(self) -> Classifier | None:
+        """The classify stage's classifier (``None`` when classify was replaced by a plain function)."""
+        return getattr(self._stages["classify"], "classifier", None)
+
+    @classifier.setter
+    def classifier(self, classifier: Classifier) -> None:
+        self.replace_stage("classify", classifier)
+
+    @property
     def model_name(self) -> str:
-        return self.classifier.name
+        stage = self._stages["classify"]
+        return getattr(stage, "name", None) or getattr(stage, "__name__", type(stage).__name__)
 
     def analyze(self, text: str, doc_id: str = "doc", metadata: Mapping[str, Any] | None = None) -> ArticleResult:
         """Analyze one article given as text."""
@@ -57,10 +134,11 @@ class Analyzer:
     def analyze_batch(self, items: Sequence[ArticleInput], text_key: str = "text",
                       id_key: str = "id") -> list[ArticleResult]:
         """Analyze a list of articles in one call (in this process, ``batch_size`` at a time); results in order."""
-        documents = [_as_document(item, n, text_key, id_key) for n, item in enumerate(items)]
+        documents = [self._ingest(item, n, text_key, id_key) for n, item in enumerate(items)]
+        steps = self._worker_steps()
         results: list[ArticleResult] = []
         for b in range(0, len(documents), self.batch_size):
-            results.extend(self._classify([prepare(doc) for doc in documents[b : b + self.batch_size]]))
+            results.extend(self._finish(_prepare_chunk(steps, documents[b : b + self.batch_size])))
         return results
 
     def analyze_many(
@@ -71,11 +149,17 @@ class Analyzer:
         The stream is read lazily, ``batch_size`` articles at a time, so memory stays
         bounded whatever the length of the stream.
         """
-        documents = (_as_document(item, n, text_key, id_key) for n, item in enumerate(items))
+        documents = (self._ingest(item, n, text_key, id_key) for n, item in enumerate(items))
         for prepared in self._prepared_batches(documents):
-            yield from self._classify(prepared)
+            yield from self._finish(prepared)
 
-    def _prepared_batches(self, documents: Iterator[Document]) -> Iterator[list[Prepared]]:
+    def _ingest(self, item: ArticleInput, n: int, text_key: str, id_key: str) -> Document:
+        return self._stages["ingest"](item, n, text_key, id_key)
+
+    def _worker_steps(self) -> WorkerSteps:
+        return tuple((name, self._stages[name]) for name in _stages.WORKER_STAGES if name not in self._disabled)
+
+    def _prepared_batches(self, documents: Iterator[Document]) -> Iterator[list[Document]]:
         """Cleaned and segmented batches, in order; with workers, batch n+1 is prepared while n is classified.
 
         With workers, a worker that dies (killed, out of memory, crashed) ends the stream with
@@ -83,9 +167,10 @@ class Analyzer:
         :class:`~attribution.interrupt.Interrupted`, or the caller closing it), the workers are stopped at once
         instead of finishing the batches in hand.
         """
+        steps = self._worker_steps()
         if self.workers == 0:
             while batch := list(itertools.islice(documents, self.batch_size)):
-                yield [prepare(doc) for doc in batch]
+                yield _prepare_chunk(steps, batch)
             return
         chunksize = max(1, self.batch_size // (4 * self.workers))
         pool = _WorkerPool(self.workers)
@@ -93,7 +178,7 @@ class Analyzer:
             pending = None
             while True:
                 batch = list(itertools.islice(documents, self.batch_size))
-                submitted = pool.submit(batch, chunksize) if batch else None
+                submitted = pool.submit(steps, batch, chunksize) if batch else None
                 if pending is not None:
                     yield pool.results(pending)
                 if submitted is None:
@@ -104,20 +189,19 @@ class Analyzer:
             raise
         pool.close()
 
-    def _classify(self, prepared: list[Prepared]) -> Iterator[ArticleResult]:
-        """Classify the prepared articles of a batch one article per call, yielding each result when it is done.
+    def _finish(self, prepared: list[Document]) -> Iterator[ArticleResult]:
+        """Run the prepared documents of a batch through classify, attribute, profile and write, one article at a
+        time, yielding each result when it is done.
 
         One article per call keeps every record a function of its own article only (the classifiers batch
         within the article), so outputs are byte-identical whatever the batch size, worker count or resume
         point, and a progress bar moves article by article.
         """
-        for item in prepared:
-            if isinstance(item, ArticleResult):
-                yield item
-                continue
-            doc, report, sentences = item
-            (predictions,) = self.classifier.predict_articles([(doc.text, sentences)])
-            yield _assemble(doc, report, sentences, predictions)
+        steps = [(name, self._stages[name]) for name in ("classify", "attribute", "profile")
+                 if name not in self._disabled]
+        write = self._stages["write"]
+        for doc in prepared:
+            yield write(_stages.run_stages(doc, steps))
 
 
 class WorkerDied(RuntimeError):
@@ -136,8 +220,9 @@ def _worker_init() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
 
 
-def _prepare_chunk(docs: list[Document]) -> list[Prepared]:
-    return [prepare(doc) for doc in docs]
+def _prepare_chunk(steps: WorkerSteps, docs: list[Document]) -> list[Document]:
+    """Clean and segment documents (the worker stages; runs in worker processes, so everything here pickles)."""
+    return [_stages.run_stages(doc, list(steps)) for doc in docs]
 
 
 class _WorkerPool:
@@ -151,18 +236,18 @@ class _WorkerPool:
         self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_worker_init)
 
-    def submit(self, batch: list[Document], chunksize: int) -> list[Future]:
+    def submit(self, steps: WorkerSteps, batch: list[Document], chunksize: int) -> list[Future]:
         """Queue one batch, in chunks; workers are started here, on demand, with SIGINT and SIGTERM held back."""
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
         try:
-            return [self._executor.submit(_prepare_chunk, batch[i : i + chunksize])
+            return [self._executor.submit(_prepare_chunk, steps, batch[i : i + chunksize])
                     for i in range(0, len(batch), chunksize)]
         except BrokenProcessPool as exc:
             raise _worker_died() from exc
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
-    def results(self, futures: list[Future]) -> list[Prepared]:
+    def results(self, futures: list[Future]) -> list[Document]:
         """The batch's prepared articles in input order (waits for them)."""
         try:
             return [prepared for future in futures for prepared in future.result()]
@@ -193,69 +278,6 @@ def _check_settings(batch_size: int, workers: int) -> None:
         raise ValueError(f"workers must be 0 (in this process) or more, got {workers}")
 
 
-def _as_document(item: ArticleInput, n: int, text_key: str, id_key: str) -> Document:
-    if isinstance(item, Document):
-        return item
-    if isinstance(item, str):
-        return make_document(f"doc-{n}", item)
-    if isinstance(item, Mapping):
-        meta = {k: v for k, v in item.items() if k not in (text_key, id_key)}
-        return make_document(str(item.get(id_key, f"doc-{n}")), item.get(text_key), meta)
-    raise TypeError(f"expected a text, a mapping or a Document, got {type(item).__name__}")
-
-
-def prepare(doc: Document) -> Prepared:
-    """Clean and segment one document (pure; runs in worker processes), or its error result."""
-    carried = {"metadata": doc.metadata, "text": doc.text, "warnings": doc.warnings, "repairs": doc.repairs}
-    if doc.error:
-        return ArticleResult(doc.doc_id, "error", doc.error, **carried)
-    cleaned = clean(doc.text)
-    report = cleaned.report()
-    sentences = segment(doc.text, cleaned.content)
-    if not sentences:
-        return ArticleResult(doc.doc_id, "error", "no article content left after cleaning", cleaning=report,
-                             **carried)
-    warning = language_warning(" ".join(s.text for s in sentences[:40]))
-    if warning:
-        doc = dataclasses.replace(doc, warnings=[*doc.warnings, warning])  # the caller's document stays as it was
-    return doc, report, sentences
-
-
-_SPAN_EDGE = " \t\n,;:"
-
-
-def _span_text(text: str, span: tuple[int, int] | None) -> tuple[str | None, int | None, int | None]:
-    """The span's text and offsets, trimmed of edge spaces and clause punctuation ("A senior official," → …)."""
-    if span is None:
-        return None, None, None
-    start, end = span
-    while start < end and text[start] in _SPAN_EDGE:
-        start += 1
-    while end > start and text[end - 1] in _SPAN_EDGE:
-        end -= 1
-    if start == end:
-        return None, None, None
-    return text[start:end], start, end
-
-
-def _assemble(
-    doc: Document, report: dict[str, Any], sentences: list[Sentence], predictions: list[Prediction]
-) -> ArticleResult:
-    results = []
-    for sentence, pred in zip(sentences, predictions, strict=True):
-        source, source_start, source_end = _span_text(doc.text, pred.source)
-        cue, cue_start, cue_end = _span_text(doc.text, pred.cue)
-        results.append(
-            SentenceResult(
-                doc.doc_id, sentence.idx, sentence.start, sentence.end, sentence.text, pred.label, pred.probs,
-                source, source_start, source_end, cue, cue_start, cue_end,
-                pred.source_type or (type_source(source) if source else None),
-            )
-        )
-    return ArticleResult(doc.doc_id, "ok", None, doc.metadata, results, report, build_profile(results, report),
-                         text=doc.text, warnings=doc.warnings, repairs=doc.repairs)
-
-
 def load(
     model: str | Path | None = None,
     *,
@@ -264,6 +286,7 @@ def load(
     quantize: str | None = None,
     workers: int = 0,
     compile: bool = False,
+    disable: Iterable[str] = (),
 ) -> Analyzer:
     """An analyzer for ``model``: ``None`` or ``"default"`` for the shipped model, ``"rules"`` for the
     baseline, or a model directory.
@@ -272,7 +295,8 @@ def load(
     tracker's phrases from the shared data; ``quantize="int8"`` runs a trained
     model with dynamic int8 quantization; ``workers`` > 0 cleans and segments in
     that many processes (see :class:`Analyzer`); ``compile=True`` runs a windowed
-    model through ``torch.compile`` (faster for long runs, slow to start).
+    model through ``torch.compile`` (faster for long runs, slow to start); ``disable`` names stages to switch
+    off (clean, attribute, profile; see :class:`Analyzer` for listing and replacing stages).
     """
     if quantize not in (None, "none", "fp32", "int8"):
         raise ValueError(f"unknown quantization {quantize!r}; use int8 or none")
@@ -285,7 +309,7 @@ def load(
         classifier.compile()
     if name == DEFAULT_MODEL:
         classifier.name = DEFAULT_MODEL  # reports say "default", not a path inside site-packages
-    return Analyzer(classifier, batch_size, workers)
+    return Analyzer(classifier, batch_size, workers, disable=disable)
 
 
 def _load_classifier(name: str, data_dir: str | Path | None, quantize: str | None) -> Classifier:

@@ -7,7 +7,8 @@ Named sources are merged within the article, in reading order:
   Vladimir Putin"), when an earlier mention of that source starts with the role (so "the president" does not
   join "Vice President Kamala Harris");
 - a pronoun source ("he said") counts for the most recent named source, when the sentence is a reported claim
-  and no anonymous source came in between.
+  and no anonymous source came in between (the attribute stage links the two:
+  :func:`attribution.stages.pronoun_antecedents`).
 
 Anything not resolvable this way stays its own entry, so two people are never merged on a guess beyond these
 rules (a bare surname joins the most recent source of that surname; a different given name is
@@ -17,15 +18,12 @@ another person). Anonymous mentions are listed as written ("a senior official", 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, LABELS, REPORTED_CLAIM
-from attribution.lexicon import HEARSAY_MARKERS
-from attribution.results import SentenceResult
+from attribution.results import SentenceResult, label_counts
 
-_HEARSAY = re.compile("|".join(rf"\b{re.escape(m)}\b" for m in HEARSAY_MARKERS), re.IGNORECASE)
 _TITLES = re.compile(
     r"^(?:(?:the|a|an|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|president|sen\.?|senator|gov\.?|governor|rep\.?|"
     r"representative|mayor|minister|secretary|chancellor|judge|gen\.?|general|sir|dame|lord|lady)\s+)+",
@@ -65,7 +63,6 @@ class _NamedSources:
     def __init__(self) -> None:
         self.entries: list[dict[str, Any]] = []
         self.by_key: dict[str, list[dict[str, Any]]] = {}
-        self.last: dict[str, Any] | None = None
         #: role → position in ``entries`` of the latest entry with a mention that starts with the role and a space
         self.by_title: dict[str, int] = {}
         self._position: dict[int, int] = {}  # id(entry) → its position in ``entries``
@@ -90,7 +87,8 @@ class _NamedSources:
                 return entry
         return None
 
-    def add(self, mention: str) -> None:
+    def add(self, mention: str) -> dict[str, Any]:
+        """Count a sentence for ``mention``'s source (merged as the module docstring says); returns its entry."""
         entry = self._by_role(mention) if _is_role(mention) else None
         key = _surname(mention)
         if entry is None and not _is_role(mention):
@@ -106,36 +104,43 @@ class _NamedSources:
             self._add_mention(entry, mention)
         if not _is_role(mention) and (_is_role(entry["source"]) or len(mention) > len(entry["source"])):
             entry["source"] = mention  # the fullest name names the source
-        self.last = entry
-
-    def add_pronoun(self) -> None:
-        if self.last is not None:
-            self.last["sentences"] += 1
+        return entry
 
 
-def build_profile(sentences: Sequence[SentenceResult], cleaning: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Counts and shares of the labels, merged named sources with sentence counts, anonymous mentions."""
+def build_profile(sentences: Sequence[SentenceResult], cleaning: dict[str, Any] | None = None, *,
+                  counts: Mapping[str, int] | None = None, hearsay: Sequence[bool] | None = None,
+                  antecedents: Sequence[int | None] | None = None) -> dict[str, Any]:
+    """Counts and shares of the labels, merged named sources with sentence counts, anonymous mentions.
+
+    The analyzer's profile stage passes what the document already holds: its label ``counts``, the attribute
+    stage's ``hearsay`` marks and pronoun ``antecedents`` (per sentence, the index of the sentence whose named
+    source a pronoun source stands for). Called on bare sentences, they are worked out here by the same functions.
+    """
+    from attribution import stages
+
     total = len(sentences)
-    counts = Counter(s.label for s in sentences)
+    counts = label_counts(sentences) if counts is None else counts
+    hearsay = [stages.has_hearsay(s.text) for s in sentences] if hearsay is None else hearsay
+    antecedents = stages.pronoun_antecedents(list(sentences)) if antecedents is None else antecedents
     named = _NamedSources()
+    entry_of: dict[int, dict[str, Any]] = {}  # sentence index → the named source entry it counted for
     anonymous: list[str] = []
-    for s in sentences:
+    for i, (s, antecedent) in enumerate(zip(sentences, antecedents, strict=True)):
         if not s.source:
             continue
         if s.label == ANONYMOUS_SOURCE_QUOTE:
             anonymous.append(s.source)
-            named.last = None  # a later "he said" may refer to this unnamed source: credit no named one
         elif s.label == REPORTED_CLAIM and s.source_type == "pronoun":
-            named.add_pronoun()
+            if antecedent is not None:
+                entry_of[antecedent]["sentences"] += 1
         elif s.label == REPORTED_CLAIM and s.source_type == "named":
-            named.add(s.source)
-    hearsay = sum(bool(_HEARSAY.search(s.text)) for s in sentences)
+            entry_of[i] = named.add(s.source)
     return {
         "sentences": total,
         "counts": {label: counts.get(label, 0) for label in LABELS},
         "shares": {label: (counts.get(label, 0) / total if total else 0.0) for label in LABELS},
         "named_sources": sorted(named.entries, key=lambda e: (-e["sentences"], e["source"])),
         "anonymous_mentions": anonymous,
-        "hearsay_share": hearsay / total if total else 0.0,
+        "hearsay_share": sum(map(bool, hearsay)) / total if total else 0.0,
         "removed_by_cleaning": (cleaning or {}).get("removed_count", 0),
     }

@@ -11,13 +11,24 @@ from attribution.labels import LABELS
 
 @dataclass(frozen=True)
 class Prediction:
-    """A classifier's output for one sentence; spans are offsets into the original text."""
+    """A classifier's output for one sentence: its label, the probability of every label and, for classifiers
+    that tag them, the source and cue spans as offsets RELATIVE TO THE SENTENCE (``sentence.text[s:e]``).
+
+    The analyzer's attribute stage alone turns them into article offsets, trims them and types the source.
+    """
 
     label: str
     probs: dict[str, float]
     source: tuple[int, int] | None = None
     cue: tuple[int, int] | None = None
-    source_type: str | None = None
+
+
+def label_counts(sentences: Iterable[SentenceResult]) -> dict[str, int]:
+    """Sentences per label, every label present (the one count the profile, records and HTML report show)."""
+    counts = dict.fromkeys(LABELS, 0)
+    for s in sentences:
+        counts[s.label] = counts.get(s.label, 0) + 1
+    return counts
 
 
 @dataclass
@@ -75,6 +86,12 @@ class ArticleResult:
     warnings: list[str] = field(default_factory=list)
     #: Mojibake repairs: offsets in the input as read and in ``text`` (see attribution.repair).
     repairs: list[dict[str, Any]] = field(default_factory=list)
+    #: Sentences per label: the document's counts (shared with its profile); counted here when not given.
+    counts: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.counts:
+            self.counts = label_counts(self.sentences)
 
     @property
     def ok(self) -> bool:
@@ -87,7 +104,7 @@ class ArticleResult:
             "status": self.status,
             "error": self.error,
             "n_sentences": len(self.sentences),
-            "counts": {label: sum(s.label == label for s in self.sentences) for label in LABELS},
+            "counts": {label: self.counts.get(label, 0) for label in LABELS},
             "profile": self.profile,
             "cleaning": self.cleaning,
             "warnings": self.warnings,

@@ -34,16 +34,14 @@ def dev_articles(dataset: str) -> list[Article]:
 
 def input_articles(paths: list[str]) -> list[Article]:
     """Articles read, cleaned and segmented as `attribution score` does."""
+    from attribution import stages
     from attribution.ingest import iter_documents
-    from attribution.pipeline import prepare
-    from attribution.results import ArticleResult
 
     articles = []
     for doc in iter_documents(paths):
-        prepared = prepare(doc)
-        if not isinstance(prepared, ArticleResult):  # error articles have no sentences to compare
-            prepared_doc, _, sentences = prepared
-            articles.append((prepared_doc.text, sentences))
+        prepared = stages.run_stages(stages.ingest(doc), [("clean", stages.clean), ("segment", stages.segment)])
+        if not prepared.error:  # error articles have no sentences to compare
+            articles.append((prepared.text, prepared.sentences))
     return articles
 
 

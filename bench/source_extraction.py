@@ -45,9 +45,9 @@ def _timed(func, *args):
 
 def measure(n_chars: int, punctuated: bool) -> dict[str, float]:
     """Seconds per stage on one article of ``n_chars`` characters (one paragraph)."""
+    from attribution import stages
     from attribution.classify.rules import RulesClassifier
     from attribution.clean import clean
-    from attribution.pipeline import _assemble
     from attribution.profile import build_profile
     from attribution.segment import segment
     from attribution.sources import find_attribution
@@ -59,8 +59,10 @@ def measure(n_chars: int, punctuated: bool) -> dict[str, float]:
     cleaned, figures["clean"] = _timed(clean, text)
     sentences, figures["segment"] = _timed(segment, text, cleaned.content)
     predictions, figures["rules"] = _timed(RulesClassifier().predict_article, text, sentences)
-    result = _assemble(_document(text), cleaned.report(), sentences, predictions)
-    _, figures["profile"] = _timed(build_profile, result.sentences, cleaned.report())
+    doc = stages.ingest(_document(text))
+    doc.cleaning, doc.sentences, doc.predictions = cleaned.report(), sentences, predictions
+    doc = stages.attribute(doc)
+    _, figures["profile"] = _timed(build_profile, doc.sentence_results, cleaned.report())
     figures["sentences"] = len(sentences)
     return figures
 

@@ -92,7 +92,7 @@ def test_profile_merges_mentions_of_one_source_and_resolves_pronouns():
 
 
 def test_predicted_spans_are_trimmed_of_edge_punctuation():
-    from attribution.pipeline import _span_text
+    from attribution.stages import _span_text
 
     text = "A senior official, speaking anonymously, said so."
     assert _span_text(text, (0, 18)) == ("A senior official", 0, 17)

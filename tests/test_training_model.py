@@ -251,8 +251,8 @@ def test_pair_model_spans_come_from_the_extractor_for_attributed_sentences_only(
     article = "The council met on Monday. Mayor Jane Roe said the bridge would reopen."
     start = article.index("Mayor")
     sentence = Sentence(1, start, len(article), article[start:])
-    source, cue = _spans(sentence, "reported_claim")
-    assert article[source[0] : source[1]] == "Mayor Jane Roe" and article[cue[0] : cue[1]] == "said"
+    source, cue = _spans(sentence, "reported_claim")  # relative to the sentence: the attribute stage places them
+    assert sentence.text[source[0] : source[1]] == "Mayor Jane Roe" and sentence.text[cue[0] : cue[1]] == "said"
     assert _spans(sentence, "direct_fact") == (None, None)  # the label decides; no spans on the writer's voice
     hearsay = "The firm was reportedly close to a deal."
     _, cue = _spans(Sentence(0, 0, len(hearsay), hearsay), "reported_claim")

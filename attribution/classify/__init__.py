@@ -1,4 +1,5 @@
-"""Classifiers: each turns an article's sentences into :class:`~attribution.results.Prediction` objects."""
+"""Classifiers: each turns an article's sentences into :class:`~attribution.results.Prediction` objects (label,
+probabilities and, for classifiers that find them, source and cue spans relative to each sentence)."""
 
 from __future__ import annotations
 

@@ -90,13 +90,13 @@ class RulesClassifier:
 
     @staticmethod
     def _prediction(sentence: Sentence, found: Attribution | None, label: str, path: str) -> Prediction:
+        """The label, its fixed-confidence probabilities, and source and cue spans relative to the sentence (the
+        analyzer's attribute stage makes them article offsets and types the source)."""
         source = cue = None
-        source_type = None
         if found is not None and label != DIRECT_FACT:
             if found.source is not None:
-                source = (sentence.start + found.source.start, sentence.start + found.source.end)
-                source_type = found.source_type
+                source = (found.source.start, found.source.end)
             marker = found.cue or found.hearsay_marker
             if marker is not None:
-                cue = (sentence.start + marker.start, sentence.start + marker.end)
-        return Prediction(label, _probs(label, CONFIDENCE[path]), source, cue, source_type)
+                cue = (marker.start, marker.end)
+        return Prediction(label, _probs(label, CONFIDENCE[path]), source, cue)

@@ -142,6 +142,8 @@ class WindowClassifier:
         return outputs  # type: ignore[return-value]
 
     def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
+        """Per article, per sentence: label, probabilities, and the tagged source and cue spans relative to the
+        sentence (each from the window that owns the sentence)."""
         sentence_lists = [sentences for _, sentences in articles]
         windows, tokens = self._windows(sentence_lists)
         logits = self._forward(windows)
@@ -149,7 +151,6 @@ class WindowClassifier:
         sentence_ids = torch.tensor(SENTENCE_IDS)
         span_ids = torch.tensor(SPAN_IDS)
         for window, window_logits in zip(windows, logits, strict=True):
-            sentences = sentence_lists[window.doc_index]
             for k, index in enumerate(window.sentence_indices):
                 if not window.own[k]:
                     continue
@@ -159,13 +160,8 @@ class WindowClassifier:
                 tag_ids = span_ids[window_logits[start:end, span_ids].argmax(dim=-1)].tolist()
                 tags = [ID2TAG[t] for t in tag_ids]
                 offsets = tokens[window.doc_index][index].offsets[: end - start]
-                sentence = sentences[index]
-                source = _span_from_tags(tags, offsets, "SRC")
-                cue = _span_from_tags(tags, offsets, "CUE")
                 results[window.doc_index][index] = Prediction(
-                    label,
-                    dict(zip(LABELS, probs, strict=True)),
-                    (sentence.start + source[0], sentence.start + source[1]) if source else None,
-                    (sentence.start + cue[0], sentence.start + cue[1]) if cue else None,
+                    label, dict(zip(LABELS, probs, strict=True)),
+                    _span_from_tags(tags, offsets, "SRC"), _span_from_tags(tags, offsets, "CUE"),
                 )
         return results  # type: ignore[return-value]

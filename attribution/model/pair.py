@@ -21,13 +21,13 @@ from attribution.sources import find_attribution
 
 
 def _spans(sentence: Sentence, label: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """Source and cue offsets (into the article) of an attributed sentence, from the extractor."""
+    """Source and cue offsets of an attributed sentence, from the extractor, relative to the sentence."""
     found = find_attribution(sentence.text) if label != DIRECT_FACT else None
     if found is None:
         return None, None
-    source = (sentence.start + found.source.start, sentence.start + found.source.end) if found.source else None
+    source = (found.source.start, found.source.end) if found.source else None
     cue_span = found.cue or found.hearsay_marker  # "reportedly" is the cue of sourceless hearsay, as in the rules
-    cue = (sentence.start + cue_span.start, sentence.start + cue_span.end) if cue_span else None
+    cue = (cue_span.start, cue_span.end) if cue_span else None
     return source, cue
 
 
@@ -91,6 +91,7 @@ class PairClassifier:
         return probs
 
     def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
+        """Per article, per sentence: label, probabilities, and source and cue spans relative to the sentence."""
         results = []
         for _, sentences in articles:
             probs = self._article_probs(sentence_pairs([s.text for s in sentences]))
