@@ -1,17 +1,30 @@
-"""Type a source mention as named or anonymous by the head of its phrase (LABELS.md rule 8).
+"""The one source typing of the project: a source mention is named or anonymous by the head of its phrase.
 
-``classify_mention`` looks only at the mention (and optionally named-entity offsets); pronouns,
-relative pronouns and short back references ("the official") come back as ``pronoun`` /
-``relative`` / ``back_reference`` and are resolved against earlier mentions by
-:func:`resolve_sources`.
+Every reader of a source mention uses this module, so that the model learns the reading of LABELS.md rule 8
+that the records report: the training converters (PolNeAR, the sourcing stories, the augmenter) through
+:func:`classify_mention` and :func:`resolve_sources`, the source extractor and the rules baseline
+(``attribution.sources``), the model's predicted spans (the pipeline) and so the profiles through
+:func:`type_source`.
+
+``classify_mention`` looks only at the mention (and optionally named-entity offsets) and says why it typed it;
+pronouns, relative pronouns and short back references ("the official") come back as ``pronoun`` /
+``relative`` / ``back_reference`` and are resolved against earlier mentions by :func:`resolve_sources`.
+``type_source`` gives a sentence record's type: ``named`` / ``anonymous``, ``pronoun`` (relative pronouns
+included) and ``back_reference`` for a mention that takes its type from an earlier one (rule 3), where a
+definite role or body ("the mayor", "the report") is already ``named``; ``none`` for a mention with no word.
+The tables of ``tests/test_source_typing.py`` list the decisions with the rule behind each.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from attribution.lexicon import ANONYMITY_PHRASES, ANONYMOUS_HEADS
+from attribution.lexicon import ANON_HEADS, ANONYMITY_PHRASES, COUNSEL_HEADS, IDENTIFIED_HEADS
+
+#: The type a sentence record carries (``SentenceResult.source_type``).
+SourceType = Literal["named", "anonymous", "pronoun", "back_reference", "none"]
 
 NAMED = "named"
 ANONYMOUS = "anonymous"
@@ -24,43 +37,6 @@ PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "we", "us", "our
 SPEAKER_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 
-#: Unnamed groups and individuals, beyond the shared lexicon (rule 8: "critics", "analysts", "some Democrats").
-EXTRA_ANONYMOUS_HEADS = frozenset({
-    "voters", "voter", "protesters", "protester", "activists", "activist", "delegates", "donors", "donor",
-    "conservatives", "liberals", "progressives", "leaders", "insiders", "pollsters", "pundits", "commentators",
-    "skeptics", "sceptics", "detractors", "backers", "loyalists", "fans", "admirers", "followers",
-    "attendees", "organizers", "volunteers", "scholars", "historians", "academics", "americans", "citizens",
-    "locals", "workers", "students", "parents", "teachers", "agents", "several", "most", "few", "majority",
-    "everyone", "everybody", "anyone", "nobody", "somebody", "man", "woman", "men",
-    "women", "guy", "participants", "respondents", "republicans", "democrats", "independents", "members",
-    "staff", "staffers", "surrogates", "campaigners", "onlookers", "bystanders", "lawyers", "attorneys",
-    # unnamed plural groups of people or organisations (rule 8: "advocacy groups", "proponents of ...")
-    "groups", "organizations", "organisations", "advocates", "proponents", "rivals", "politicians", "unions",
-    "businesses", "outlets", "users",
-})
-ANON_HEADS = frozenset(ANONYMOUS_HEADS) | EXTRA_ANONYMOUS_HEADS
-
-#: Heads that identify a body, a document or a specific role holder: the source is on the record.
-IDENTIFIED_HEADS = frozenset({
-    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative",
-    "campaign", "company", "administration", "government", "department", "agency", "committee", "court",
-    "poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "statement", "statements",
-    "filing", "filings", "document", "documents", "memo", "letter", "website", "ad", "ads", "book", "newspaper",
-    "network", "organization", "organisation", "party", "office", "ministry", "police", "president",
-    "candidate", "nominee", "governor", "senator", "mayor", "secretary", "chairman", "chairwoman", "ceo",
-    "director", "judge", "justice", "lawsuit", "complaint", "ruling", "data", "records", "analysis", "paper",
-    "article", "story", "editorial", "release", "video", "tweet", "tweets", "post", "message", "email",
-    "emails", "transcript", "group", "board", "council", "commission", "union", "bureau", "firm", "team",
-    "foundation", "institute", "center", "centre", "coalition", "association", "state", "city", "county",
-    "country", "nation", "legislature", "congress", "senate", "house", "white", "pentagon", "kremlin",
-    "platform", "bill", "law", "constitution", "order", "indictment", "affidavit", "testimony", "speech",
-    "interview", "page", "site", "account", "feed", "spokes", "press", "media", "outlet", "magazine", "show",
-    "program", "programme", "broadcast", "network's", "pac", "super", "operation", "effort", "movement",
-    "prosecutor", "prosecutors", "sheriff", "chief", "founder", "owner", "manager", "host",
-    "author", "writer", "reporter", "columnist", "editor", "correspondent", "anchor", "moderator",
-    "narrator", "voice", "voice-over", "slide", "slides", "chart", "graphic", "map", "table",
-    "figures", "percent", "%", "majority", "plurality", "share", "voiceover", "candidates", "nominees", "campaigns",
-})
 NUMBERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 QUANTIFIERS = frozenset({"some", "many", "several", "most", "few", "one", "two", "three", "four", "all",
                          "both", "none", "each", "any", "majority", "number", "plenty", "lots", "handful",
@@ -92,6 +68,16 @@ NAMED_MEMBERS = re.compile(r"^[^,]*\b\w+s\b,\s+(including\s+|like\s+|such as\s+|
 #: "those close to him", "people familiar with": unnamed people defined by their access (rule 8).
 UNNAMED_CLOSE_TO = re.compile(r"^\W*(those|people|persons?|someone|somebody|others|sources?)\s+"
                               r"(close|familiar|briefed)\b", re.IGNORECASE)
+
+
+#: A share of a poll's respondents ("about four in 10 voters", "one in five"): the poll speaks (docs/labels.md).
+POLL_SHARE = re.compile(r"^(?:about|nearly|almost|roughly|around|more than|fewer than|less than|just|only|some)?"
+                        r"\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+"
+                        r"(?:\d+|ten|five|four|three)\b", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s+and\s+")
+#: Only this much of a mention is read: a source phrase is short, and a model's span could run over a whole
+#: sentence; the regular expressions then stay linear.
+MAX_MENTION_CHARS = 300
 
 
 def is_person_noun(word: str) -> bool:
@@ -172,6 +158,7 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
     ``entity_at_head`` (from a named-entity tagger) says whether the head word is inside a
     PERSON/ORGANIZATION/LOCATION entity; without it, capitalisation decides.
     """
+    mention = mention[:MAX_MENTION_CHARS]
     phrase = head_phrase(mention)
     lowered = phrase.lower().strip()
     contraction = re.fullmatch(r"(\w+)['’](ve|re|m|d|ll|s)", lowered)
@@ -198,6 +185,12 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
     head, idx = _head(phrase)
     if not head:
         return MentionType(NAMED, "", "empty mention")
+    if POLL_SHARE.match(lowered):
+        return MentionType(NAMED, head, "a poll's share of respondents", "plural")
+    conjuncts = _CONJUNCTION.split(phrase)
+    if len(conjuncts) > 1 and any(classify_mention(c).kind == ANONYMOUS for c in conjuncts if c.strip()):
+        # "his lawyer and independent observers", "Democratic and Republican officials": rule 2
+        return MentionType(ANONYMOUS, head, "an unnamed source among the conjuncts", "plural")
     words = [w for w, _, _ in _words(phrase)]
     low_head = head.lower()
     number = "plural" if low_head.endswith("s") and not low_head.endswith("ss") else "singular"
@@ -214,15 +207,18 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
             first not in {"a", "an", "one", "another"} | QUANTIFIERS:
         # "the senator's former campaign strategist", "the company's chief executive": one identifiable person
         return MentionType(NAMED, head, f"possessive role: an identified person ({possessor})", number)
+    if low_head in COUNSEL_HEADS and [w.lower() for w in words[idx + 1 : idx + 2]] in (["for"], ["representing"]):
+        # "lawyers for Acme Corp.", "a lawyer for the bloggers": they speak for the client, on the record
+        return MentionType(NAMED, head, "counsel speaking for a client", number)
     if low_head in ANON_HEADS and low_head not in {"republicans", "democrats", "independents"}:
         after = words[idx + 1 : idx + 3]
         if after and _is_capitalised(after[0]) and after[0].lower() not in _HEAD_STOP:
             return MentionType(NAMED, head, "title before a name", number)
         if entity_at_head and low_head not in {"officials", "official", "sources", "source"}:
             return MentionType(NAMED, head, "head inside a named entity", number)
-        if first in DEFINITE and number == "singular" and (idx < len(words) - 1 or
-                                                           any(_is_capitalised(w) for w in words[1:idx])):
-            # "the former top aide to President Bush", "the Pentagon official": an identifying role
+        if first in DEFINITE and number == "singular" and idx < len(words) - 1:
+            # "the former top aide to President Bush": an identifying role; "the Pentagon official" (no
+            # post-modifier) is a short back reference (rule 3), typed below
             return MentionType(NAMED, head, "definite identifying role", number)
         if first in DEFINITE or (first in {"both", "all"} | NUMBERS and words[1:2] and
                                  words[1].lower() in DEFINITE):
@@ -260,6 +256,32 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
             return MentionType(NAMED, head, "indefinite non-person noun (a thing, not a withheld source)", number)
         return MentionType(ANONYMOUS, head, "indefinite common noun", number)
     return MentionType(NAMED, head, "other", number)
+
+
+def _identified_role(own: MentionType) -> bool:
+    """Whether a back reference is a definite role or body ("the mayor", "the report"): named with no antecedent.
+
+    Unnamed-source heads ("the official", "the woman") and counted sets ("both men", "the two", resolved like
+    "they") take their type from an earlier mention instead (rule 3)."""
+    head = own.head.lower()
+    return own.reason != "a counted set refers back" and (head not in ANON_HEADS or head in IDENTIFIED_HEADS)
+
+
+def type_source(mention: str) -> SourceType:
+    """The type of a source mention as a sentence record reports it, from :func:`classify_mention`.
+
+    ``named`` / ``anonymous`` as classified; ``pronoun`` for personal and relative pronouns; a back
+    reference is ``named`` when it is a definite role or body ("the mayor", "the company") and
+    ``back_reference`` when it takes its type from an earlier source ("the official", "both men"; rule 3);
+    ``none`` for a mention without a word."""
+    if not _WORD.search(mention):
+        return "none"
+    own = classify_mention(mention)
+    if own.kind in (NAMED, ANONYMOUS):
+        return "named" if own.kind == NAMED else "anonymous"
+    if own.kind in (PRONOUN, RELATIVE):
+        return "pronoun"
+    return "named" if _identified_role(own) else "back_reference"
 
 
 @dataclass
@@ -352,12 +374,9 @@ def resolve_sources(mentions: list[Mention], *, enclosing: dict[int, int] | None
             continue
         # back reference
         head = own.head.lower()
-        if head not in ANON_HEADS or head in IDENTIFIED_HEADS:
-            if own.reason == "a counted set refers back":
-                pass  # "both", "the two": resolved like "they" below
-            else:
-                mention.resolved, mention.how = NAMED, "definite identified role or body"
-                continue
+        if _identified_role(own):
+            mention.resolved, mention.how = NAMED, "definite identified role or body"
+            continue
         for j in range(i - 1, -1, -1):
             earlier = mentions[j]
             if own.reason == "a counted set refers back":
