@@ -152,6 +152,18 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) > 1)
 
 
+def _unnamed_conjunct(conjunct: str) -> bool:
+    """Whether a conjunct after "and" is an unnamed source of its own ("... and independent observers").
+
+    It must be plural or open with its own determiner: in "the delegate and conservative activist" both
+    nouns describe one person, whose type the first noun gives."""
+    words = conjunct.split()
+    if not words:
+        return False
+    kind = classify_mention(conjunct)
+    return kind.kind == ANONYMOUS and (kind.number == "plural" or words[0].lower() in DETERMINERS)
+
+
 def classify_mention(mention: str, entity_at_head: bool | None = None) -> MentionType:
     """Type one source mention by its head: named, anonymous, pronoun, relative or back_reference.
 
@@ -187,8 +199,7 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
         return MentionType(NAMED, "", "empty mention")
     if POLL_SHARE.match(lowered):
         return MentionType(NAMED, head, "a poll's share of respondents", "plural")
-    conjuncts = _CONJUNCTION.split(phrase)
-    if len(conjuncts) > 1 and any(classify_mention(c).kind == ANONYMOUS for c in conjuncts if c.strip()):
+    if any(_unnamed_conjunct(c) for c in _CONJUNCTION.split(phrase)[1:]):
         # "his lawyer and independent observers", "Democratic and Republican officials": rule 2
         return MentionType(ANONYMOUS, head, "an unnamed source among the conjuncts", "plural")
     words = [w for w, _, _ in _words(phrase)]
@@ -228,7 +239,7 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
         # "Democrats said" (the party) is named; "some Democrats" / "many Republicans" are unnamed members.
         if first in QUANTIFIERS or "of" in [w.lower() for w in words]:
             return MentionType(ANONYMOUS, head, "quantified members of a party", "plural")
-        if any(w.islower() and w.lower() not in DEFINITE for w in words[:idx]):
+        if any(w.islower() and w.lower() not in DEFINITE | _HEAD_STOP for w in words[:idx]):
             # "veteran Republicans", "moderate Democrats": unnamed members described, not the party itself
             return MentionType(ANONYMOUS, head, "described members of a party", "plural")
         return MentionType(NAMED, head, "party as a whole", "plural")
@@ -252,6 +263,8 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
     if first in {"his", "her", "their"} and number == "singular":
         return MentionType(NAMED, head, "possessive role: an identified person", number)
     if first in {"a", "an", "another"} or first in QUANTIFIERS:
+        if low_head.endswith("ly") and not is_person_noun(low_head):
+            return MentionType(NAMED, head, "a quantifier before an adverb ('Most importantly'): no group", number)
         if not is_person_noun(low_head) and first in {"a", "an", "another"}:
             return MentionType(NAMED, head, "indefinite non-person noun (a thing, not a withheld source)", number)
         return MentionType(ANONYMOUS, head, "indefinite common noun", number)
