@@ -50,6 +50,9 @@ _HEAD_STOP = frozenset({"of", "for", "with", "from", "at", "in", "on", "to", "wh
                         "close", "familiar", "briefed", "speaking", "involved", "working", "based", "inside",
                         "within", "under", "near", "and", "or", "like", "including", "such", "among", "than",
                         "by", "about", "across", "around", "as", "when", "while", "whose", "what"})
+#: Past participles not ending in -ed/-en that start a reduced relative clause ("a letter sent by ...").
+_IRREGULAR_PARTICIPLES = frozenset({"sent", "shown", "made", "held", "kept", "brought", "found", "put", "set",
+                                    "left", "told", "seen", "drawn", "thrown", "led", "paid"})
 _WORD = re.compile(r"[A-Za-z0-9][\w.'’&-]*")
 _NAMED_ENTITY_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "MISC", "COUNTRY", "CITY",
                                  "STATE_OR_PROVINCE", "NATIONALITY"})
@@ -74,6 +77,9 @@ UNNAMED_CLOSE_TO = re.compile(r"^\W*(those|people|persons?|someone|somebody|othe
 POLL_SHARE = re.compile(r"^(?:about|nearly|almost|roughly|around|more than|fewer than|less than|just|only|some)?"
                         r"\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+"
                         r"(?:\d+|ten|five|four|three)\b", re.IGNORECASE)
+#: A document or picture passed on by someone ("a memo leaked by a former aide"): that someone is its source.
+PASSED_ON_BY = re.compile(r"\b(?:provided|supplied|given|leaked|shared|sent|passed)\s+(?:to \w+\s+)?by\s+(.+)",
+                          re.IGNORECASE)
 _CONJUNCTION = re.compile(r"\s+and\s+")
 #: Only this much of a mention is read: a source phrase is short, and a model's span could run over a whole
 #: sentence; the regular expressions then stay linear.
@@ -136,7 +142,8 @@ def _head(phrase: str) -> tuple[str, int]:
                 lowered[i] in {"inside", "close"} and i == start + 1 and lowered[start] in DETERMINERS
                 and i + 1 < len(words) and lowered[i + 1] not in _HEAD_STOP | DETERMINERS):
             break  # but "an inside source", "a close aide": an adjective after the determiner
-        participle = re.fullmatch(r"[a-z]+(ed|en)", words[i]) and lowered[i] not in ANON_HEADS | IDENTIFIED_HEADS
+        participle = (re.fullmatch(r"[a-z]+(ed|en)", words[i]) or words[i] in _IRREGULAR_PARTICIPLES) and \
+            lowered[i] not in ANON_HEADS | IDENTIFIED_HEADS
         if participle and i > start and lowered[i - 1] not in DETERMINERS and i + 1 < len(words):
             break  # "A report released in September" → "report"
         idx = i
@@ -150,6 +157,12 @@ def _name_follows(words: list[str], idx: int) -> bool:
 
 def _is_capitalised(word: str) -> bool:
     return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) > 1)
+
+
+def number_of(head: str) -> str:
+    """``plural`` for a head ending in -s (not -ss), else ``singular``."""
+    low = head.lower()
+    return "plural" if low.endswith("s") and not low.endswith("ss") else "singular"
 
 
 def _unnamed_conjunct(conjunct: str) -> bool:
@@ -197,6 +210,10 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
     head, idx = _head(phrase)
     if not head:
         return MentionType(NAMED, "", "empty mention")
+    passed_on = PASSED_ON_BY.search(phrase)
+    if passed_on and classify_mention(passed_on.group(1)).kind == ANONYMOUS:
+        # "a photo provided by an anonymous source": the unnamed giver is the ultimate source (rule 1)
+        return MentionType(ANONYMOUS, head, "passed on by an unnamed source", number_of(head))
     if POLL_SHARE.match(lowered):
         return MentionType(NAMED, head, "a poll's share of respondents", "plural")
     if any(_unnamed_conjunct(c) for c in _CONJUNCTION.split(phrase)[1:]):
