@@ -115,9 +115,9 @@ def head_phrase(mention: str) -> str:
     if not parts:
         return ""
     first = parts[0]
-    if len(parts) > 1 and re.match(r"^(another|a|an|one)\b", first, re.IGNORECASE) and \
+    if len(parts) > 1 and re.match(r"^(another|a|an|one|the)\b", first, re.IGNORECASE) and \
             re.fullmatch(r"(?:[A-Z][\w.'’-]*\s?){1,4}", parts[1]):
-        # "another user, Sam Lee" → the name given in apposition
+        # "another user, Sam Lee", "the LinkedIn chief executive, Jeff Weiner" → the name given in apposition
         return parts[1]
     # "Jane Roe, deputy security adviser" → the name; "officials, including X" → "officials"
     return first

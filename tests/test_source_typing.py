@@ -137,6 +137,7 @@ MENTIONS: list[tuple[str, str, str]] = [
     ("Transport Minister Alan Doe", "named", "reported_claim column: title before a name"),
     ("Jane Roe, a former state official,", "named", "reported_claim column: name before an apposition"),
     ("another user, Sam Lee", "named", "reported_claim column: name given in apposition"),
+    ("the Acme chief executive, Jane Roe,", "named", "reported_claim column: name given in apposition"),
     ("Mr. Putin", "named", "reported_claim column: named person"),
     ("The New York Times", "named", "reported_claim column: named publication"),
     ("CNN", "named", "reported_claim column: named publication"),
