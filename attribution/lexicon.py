@@ -1,10 +1,10 @@
 """Word lists of attribution, kept in one place: reporting cues, hearsay markers, anonymity signals.
 
-Used by the rules baseline, by the source-type resolver of the data converters
-and by the source/cue extractor. The anonymity phrases of the anonymous-source
-tracker (``anonymous_source_tracker/anonymity_phrases.txt`` in the data
-directory) can be added at run time with :func:`load_tracker_phrases`; they are
-read from the data directory, never copied here.
+Used by the rules baseline, by the source/cue extractor and by the one source typing
+(``attribution.source_types``) that the data converters, the rules baseline, the model's spans and the
+profiles share. The anonymity phrases of the anonymous-source tracker
+(``anonymous_source_tracker/anonymity_phrases.txt`` in the data directory) can be added at run time with
+:func:`load_tracker_phrases`; they are read from the data directory, never copied here.
 """
 
 from __future__ import annotations
@@ -99,21 +99,49 @@ ANONYMITY_PHRASES: tuple[str, ...] = (
     "speaking on background", "on background",
 )
 
-#: Sources that refer back to an earlier mention (LABELS.md rule 3).
-PRONOUN_SOURCES: frozenset[str] = frozenset(
-    {"he", "she", "they", "it", "i", "we", "him", "her", "them", "his", "hers", "their"}
-)
-#: Generic person nouns that, like the anonymous heads, take their type from the person they refer back to
-#: ("a woman who asked not to be named ... the woman said"); identifying roles ("the mayor") are named.
-GENERIC_PERSONS: frozenset[str] = frozenset({"man", "woman", "person", "men", "women", "resident"})
-BACK_REFERENCE = re.compile(
-    r"^(the|this|that|these|those)\s+(\w+\s+){0,2}"
-    r"(official|officials|source|sources|person|people|aide|aides|spokesman|spokeswoman|spokesperson|"
-    r"senator|governor|president|candidate|lawmaker|minister|executive|analyst|expert|man|woman|lawyer|"
-    r"mayor|chairman|chairwoman|director|judge|nurse|doctor|"
-    r"group|company|agency|department|campaign|report|study|statement)$",
-    re.IGNORECASE,
-)
+#: Unnamed groups and individuals, beyond the shared lexicon (rule 8: "critics", "analysts", "some Democrats").
+EXTRA_ANONYMOUS_HEADS: frozenset[str] = frozenset({
+    "voters", "voter", "protesters", "protester", "activists", "activist", "delegates", "donors", "donor",
+    "conservatives", "liberals", "progressives", "leaders", "insiders", "pollsters", "pundits", "commentators",
+    "skeptics", "sceptics", "detractors", "backers", "loyalists", "fans", "admirers", "followers",
+    "attendees", "organizers", "volunteers", "scholars", "historians", "academics", "americans", "citizens",
+    "locals", "workers", "students", "parents", "teachers", "agents", "several", "most", "few", "majority",
+    "everyone", "everybody", "anyone", "nobody", "somebody", "man", "woman", "men",
+    "women", "guy", "participants", "respondents", "republicans", "democrats", "independents", "members",
+    "staff", "staffers", "surrogates", "campaigners", "onlookers", "bystanders", "lawyers", "attorneys",
+    # unnamed plural groups of people or organisations (rule 8: "advocacy groups", "proponents of ...")
+    "groups", "organizations", "organisations", "advocates", "proponents", "rivals", "politicians", "unions",
+    "businesses", "outlets", "users",
+    # generic collectives of businesses (docs/labels.md: "shops across the country reported strong sales")
+    "shops", "stores", "retailers", "companies", "firms", "manufacturers", "employers",
+})
+#: Lawyers speaking for a client ("lawyers for the company", "a lawyer for the bloggers") speak on the record
+#: for that client, like a spokesperson (LABELS.md rule 8; docs/labels.md).
+COUNSEL_HEADS: frozenset[str] = frozenset({"lawyer", "lawyers", "attorney", "attorneys", "counsel"})
+#: Every head noun of an unnamed source: the shared list and the groups above.
+ANON_HEADS: frozenset[str] = frozenset(ANONYMOUS_HEADS) | EXTRA_ANONYMOUS_HEADS
+
+#: Heads that identify a body, a document or a specific role holder: the source is on the record.
+IDENTIFIED_HEADS: frozenset[str] = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative",
+    "campaign", "company", "administration", "government", "department", "agency", "committee", "court",
+    "poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "statement", "statements",
+    "filing", "filings", "document", "documents", "memo", "letter", "website", "ad", "ads", "book", "newspaper",
+    "network", "organization", "organisation", "party", "office", "ministry", "police", "president",
+    "candidate", "nominee", "governor", "senator", "mayor", "secretary", "chairman", "chairwoman", "ceo",
+    "director", "judge", "justice", "lawsuit", "complaint", "ruling", "data", "records", "analysis", "paper",
+    "article", "story", "editorial", "release", "video", "tweet", "tweets", "post", "message", "email",
+    "emails", "transcript", "group", "board", "council", "commission", "union", "bureau", "firm", "team",
+    "foundation", "institute", "center", "centre", "coalition", "association", "state", "city", "county",
+    "country", "nation", "legislature", "congress", "senate", "house", "white", "pentagon", "kremlin",
+    "platform", "bill", "law", "constitution", "order", "indictment", "affidavit", "testimony", "speech",
+    "interview", "page", "site", "account", "feed", "spokes", "press", "media", "outlet", "magazine", "show",
+    "program", "programme", "broadcast", "network's", "pac", "super", "operation", "effort", "movement",
+    "prosecutor", "prosecutors", "sheriff", "chief", "founder", "owner", "manager", "host",
+    "author", "writer", "reporter", "columnist", "editor", "correspondent", "anchor", "moderator",
+    "narrator", "voice", "voice-over", "slide", "slides", "chart", "graphic", "map", "table",
+    "figures", "percent", "%", "majority", "plurality", "share", "voiceover", "candidates", "nominees", "campaigns",
+})
 
 
 def load_tracker_phrases(data_dir: str | Path) -> tuple[str, ...]:

@@ -4,7 +4,8 @@ A small, transparent extractor shared by the rules baseline, the profile and
 the data converters. It finds a reporting cue ("said", "told", "according
 to"), takes the noun phrase that fills the speaker slot (before the cue, or
 after it when inverted: '"...," said Geoff Johnston'), and types it by its
-*head*: "a House Democratic aide" is anonymous, "investigators from the
+*head* with the project's one source typing (:func:`attribution.source_types.type_source`, also used
+for the converters' training labels): "a House Democratic aide" is anonymous, "investigators from the
 National Anti-Corruption Bureau" is not (LABELS.md rule 8).
 """
 
@@ -14,19 +15,11 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
-from attribution.lexicon import (
-    ANONYMITY_PHRASES,
-    ANONYMOUS_HEADS,
-    BACK_REFERENCE,
-    GENERIC_PERSONS,
-    HEARSAY_MARKERS,
-    PRONOUN_SOURCES,
-    cue_forms,
-)
+from attribution.lexicon import ANONYMITY_PHRASES, HEARSAY_MARKERS, cue_forms
+from attribution.source_types import SourceType, type_source
 
-SourceType = Literal["named", "anonymous", "pronoun", "back_reference", "none"]
+__all__ = ["Attribution", "SourceType", "Span", "find_attribution", "type_source"]
 
 #: Cues strong enough on their own; the weaker ones (believe, plan, show ...) need a typed subject.
 STRONG_VERBS = frozenset(
@@ -49,11 +42,7 @@ _TRAILING_FILLER = re.compile(
 )
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "some", "several", "two", "three", "four",
                 "many", "other", "another", "one", "his", "her", "their", "its", "our", "my"}
-_PREPOSITIONS = {"of", "for", "with", "from", "at", "in", "on", "to", "who", "close", "familiar", "briefed"}
 _PASSIVE = {"was", "were", "been", "being", "be", "is", "are", "am", "get", "got"}
-_ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative", "statement",
-               "report", "study", "filing", "filings", "document", "documents", "memo", "letter", "survey",
-               "poll", "data", "records", "complaint", "lawsuit", "ruling", "court", "judge", "police"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +70,7 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(p) for p in phrases)})(?!\w)")
 
 
-def _find_phrase(text: str, phrases: tuple[str, ...]) -> Span | None:
+def find_phrase(text: str, phrases: tuple[str, ...]) -> Span | None:
     """The earliest occurrence of any of ``phrases`` (the first listed wins a tie), in one pass over the text."""
     lowered = text.lower()
     match = _phrase_pattern(phrases).search(lowered) if phrases else None
@@ -242,45 +231,10 @@ def _inverted(text: str, index: _Index, pos: int) -> bool:
     return last >= 0 and text[last] in "\"”’"
 
 
-def head_word(mention: str) -> str:
-    """The head of a source phrase: its last word before a preposition or relative clause."""
-    words = [w.strip(",.’'\"“”").lower() for w in mention.split()]
-    head_words: list[str] = []
-    for word in words:
-        if word in _PREPOSITIONS and head_words:
-            break
-        head_words.append(word)
-    return head_words[-1] if head_words else ""
-
-
-def type_source(mention: str) -> SourceType:
-    """Classify a source mention as named, anonymous, a pronoun or a back reference."""
-    words = mention.split()
-    lowered = mention.lower().strip()
-    if lowered in PRONOUN_SOURCES:
-        return "pronoun"
-    head = head_word(mention)
-    if head in _ROLE_WORDS or head.endswith("’s") or head.endswith("'s"):
-        return "named"
-    if BACK_REFERENCE.match(lowered):
-        # "the official" refers back to an earlier source; "the mayor" and "the company" are identified.
-        return "back_reference" if head in ANONYMOUS_HEADS or head in GENERIC_PERSONS else "named"
-    capitalised = [w for i, w in enumerate(words) if w[:1].isupper() and (i > 0 or w.lower() not in _DETERMINERS)]
-    if head in ANONYMOUS_HEADS:
-        # "official John Smith", "people like Smith" name someone; "Pentagon officials" does not (rule 8).
-        after_head = words[[w.strip(",.").lower() for w in words].index(head) + 1 :] if head in lowered.split() else []
-        if any(w[:1].isupper() for w in after_head[:2]) and not any(w.lower() in _PREPOSITIONS for w in after_head[:1]):
-            return "named"
-        return "anonymous"
-    if capitalised or head in _ROLE_WORDS:
-        return "named"
-    return "named" if words else "none"
-
-
 def find_attribution(text: str) -> Attribution | None:
     """The source, cue and source type of one sentence, or ``None`` if it carries no attribution."""
-    anonymity = _find_phrase(text, ANONYMITY_PHRASES)
-    hearsay = _find_phrase(text, HEARSAY_MARKERS)
+    anonymity = find_phrase(text, ANONYMITY_PHRASES)
+    hearsay = find_phrase(text, HEARSAY_MARKERS)
     according = re.search(r"\baccording to\b|\bciting\b", text, re.IGNORECASE)
     source: Span | None = None
     cue: Span | None = None

@@ -13,7 +13,7 @@ classify   a :class:`~attribution.classify.Classifier` (called one article at a 
            Document``: sets ``predictions``, one per sentence, label, probabilities and spans relative to the
            sentence
 attribute  ``Document -> Document``: the one place that turns the classifier's spans into article offsets,
-           trims them, types the source (:func:`attribution.sources.type_source`), marks hearsay and links
+           trims them, types the source (:func:`attribution.source_types.type_source`), marks hearsay and links
            pronoun sources to the named source they stand for (``attributions``, ``hearsay``, ``antecedents``)
 profile    ``Document -> Document``: sets ``profile`` from the counts, sources and marks of the document
 write      ``Document -> ArticleResult``: the result whose records ``attribution score`` writes
@@ -45,7 +45,8 @@ from attribution.profile import build_profile
 from attribution.results import ArticleResult, Prediction, SentenceResult
 from attribution.segment import Sentence
 from attribution.segment import segment as segment_text
-from attribution.sources import _find_phrase, type_source
+from attribution.source_types import type_source
+from attribution.sources import find_phrase
 
 #: The stages in the order they run.
 STAGE_NAMES: tuple[str, ...] = ("ingest", "clean", "segment", "classify", "attribute", "profile", "write")
@@ -125,7 +126,7 @@ def _in_article(sentence: Sentence, span: tuple[int, int] | None) -> tuple[int, 
 
 def attribute_sentence(text: str, sentence: Sentence, prediction: Prediction) -> Attributed:
     """One sentence's source and cue: the classifier's sentence-relative spans as trimmed article spans, the
-    source typed by :func:`attribution.sources.type_source`."""
+    source typed by :func:`attribution.source_types.type_source`."""
     source, source_start, source_end = _span_text(text, _in_article(sentence, prediction.source))
     cue, cue_start, cue_end = _span_text(text, _in_article(sentence, prediction.cue))
     return Attributed(source, source_start, source_end, cue, cue_start, cue_end,
@@ -135,7 +136,7 @@ def attribute_sentence(text: str, sentence: Sentence, prediction: Prediction) ->
 def has_hearsay(sentence_text: str) -> bool:
     """Whether a sentence carries a hearsay marker ("reportedly", "is said to", ...; LABELS.md rule 4), found as
     the extractor finds it."""
-    return _find_phrase(sentence_text, HEARSAY_MARKERS) is not None
+    return find_phrase(sentence_text, HEARSAY_MARKERS) is not None
 
 
 def pronoun_antecedents(sentences: list[SentenceResult]) -> list[int | None]:

@@ -5,7 +5,7 @@ from attribution.labels import ANONYMOUS_SOURCE_QUOTE as ANON
 from attribution.labels import DIRECT_FACT as FACT
 from attribution.labels import LABELS
 from attribution.labels import REPORTED_CLAIM as CLAIM
-from attribution.sources import type_source
+from attribution.source_types import type_source
 
 
 @pytest.fixture(scope="module")

@@ -253,7 +253,7 @@ def _assert_same_helpers(texts: list[str]) -> None:
             assert sources._phrase_after(text, match.end()) == ref_phrase_after(text, match.end()), (text, match.end())
             expected = bool(re.search(r"[\"”’]\s*,?\s*$|,\s*[\"”]\s*$", text[: match.start()]))
             assert sources._inverted(text, index, match.start()) == expected, (text, match.start())
-            assert sources._find_phrase(text[match.start():], HEARSAY_MARKERS) == ref_find_phrase(
+            assert sources.find_phrase(text[match.start():], HEARSAY_MARKERS) == ref_find_phrase(
                 text[match.start():], HEARSAY_MARKERS)
             assert index.last_word(match.start()) == (text[: match.start()].split()[-1:] or [""])[0]
 

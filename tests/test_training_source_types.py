@@ -2,7 +2,7 @@
 
 import pytest
 
-from training.source_types import (
+from attribution.source_types import (
     ANONYMOUS,
     NAMED,
     Mention,

@@ -27,9 +27,9 @@ from pathlib import Path
 from attribution.clean import clean
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 from attribution.segment import Sentence, segment
+from attribution.source_types import ANONYMOUS, classify_mention
 from attribution.sources import Attribution, find_attribution
 from training.records import Provenance, SentenceRecord, clip_spans, context, is_page_noise
-from training.source_types import ANONYMOUS, classify_mention
 
 CORPUS = "journ_sourcing_gt"
 MATCH_THRESHOLD = 0.7

@@ -25,9 +25,7 @@ from attribution.clean import clean
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 from attribution.lexicon import cue_forms
 from attribution.segment import Sentence, segment
-from training.brat import BratDocument, Event, TextSpan, read_brat
-from training.records import Provenance, SentenceRecord, clip_spans, context, is_page_noise
-from training.source_types import (
+from attribution.source_types import (
     ANONYMOUS,
     NAMED,
     PRONOUN,
@@ -36,6 +34,8 @@ from training.source_types import (
     classify_mention,
     resolve_sources,
 )
+from training.brat import BratDocument, Event, TextSpan, read_brat
+from training.records import Provenance, SentenceRecord, clip_spans, context, is_page_noise
 
 CORPUS = "polnear"
 SPLITS = ("train", "dev")

@@ -1,17 +1,30 @@
-"""Type a source mention as named or anonymous by the head of its phrase (LABELS.md rule 8).
+"""The one source typing of the project: a source mention is named or anonymous by the head of its phrase.
 
-``classify_mention`` looks only at the mention (and optionally named-entity offsets); pronouns,
-relative pronouns and short back references ("the official") come back as ``pronoun`` /
-``relative`` / ``back_reference`` and are resolved against earlier mentions by
-:func:`resolve_sources`.
+Every reader of a source mention uses this module, so that the model learns the reading of LABELS.md rule 8
+that the records report: the training converters (PolNeAR, the sourcing stories, the augmenter) through
+:func:`classify_mention` and :func:`resolve_sources`, the source extractor and the rules baseline
+(``attribution.sources``), the model's predicted spans (the pipeline) and so the profiles through
+:func:`type_source`.
+
+``classify_mention`` looks only at the mention (and optionally named-entity offsets) and says why it typed it;
+pronouns, relative pronouns and short back references ("the official") come back as ``pronoun`` /
+``relative`` / ``back_reference`` and are resolved against earlier mentions by :func:`resolve_sources`.
+``type_source`` gives a sentence record's type: ``named`` / ``anonymous``, ``pronoun`` (relative pronouns
+included) and ``back_reference`` for a mention that takes its type from an earlier one (rule 3), where a
+definite role or body ("the mayor", "the report") is already ``named``; ``none`` for a mention with no word.
+The tables of ``tests/test_source_typing.py`` list the decisions with the rule behind each.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from attribution.lexicon import ANONYMITY_PHRASES, ANONYMOUS_HEADS
+from attribution.lexicon import ANON_HEADS, ANONYMITY_PHRASES, COUNSEL_HEADS, IDENTIFIED_HEADS
+
+#: The type a sentence record carries (``SentenceResult.source_type``).
+SourceType = Literal["named", "anonymous", "pronoun", "back_reference", "none"]
 
 NAMED = "named"
 ANONYMOUS = "anonymous"
@@ -24,43 +37,6 @@ PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "we", "us", "our
 SPEAKER_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 
-#: Unnamed groups and individuals, beyond the shared lexicon (rule 8: "critics", "analysts", "some Democrats").
-EXTRA_ANONYMOUS_HEADS = frozenset({
-    "voters", "voter", "protesters", "protester", "activists", "activist", "delegates", "donors", "donor",
-    "conservatives", "liberals", "progressives", "leaders", "insiders", "pollsters", "pundits", "commentators",
-    "skeptics", "sceptics", "detractors", "backers", "loyalists", "fans", "admirers", "followers",
-    "attendees", "organizers", "volunteers", "scholars", "historians", "academics", "americans", "citizens",
-    "locals", "workers", "students", "parents", "teachers", "agents", "several", "most", "few", "majority",
-    "everyone", "everybody", "anyone", "nobody", "somebody", "man", "woman", "men",
-    "women", "guy", "participants", "respondents", "republicans", "democrats", "independents", "members",
-    "staff", "staffers", "surrogates", "campaigners", "onlookers", "bystanders", "lawyers", "attorneys",
-    # unnamed plural groups of people or organisations (rule 8: "advocacy groups", "proponents of ...")
-    "groups", "organizations", "organisations", "advocates", "proponents", "rivals", "politicians", "unions",
-    "businesses", "outlets", "users",
-})
-ANON_HEADS = frozenset(ANONYMOUS_HEADS) | EXTRA_ANONYMOUS_HEADS
-
-#: Heads that identify a body, a document or a specific role holder: the source is on the record.
-IDENTIFIED_HEADS = frozenset({
-    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative",
-    "campaign", "company", "administration", "government", "department", "agency", "committee", "court",
-    "poll", "polls", "survey", "surveys", "report", "reports", "study", "studies", "statement", "statements",
-    "filing", "filings", "document", "documents", "memo", "letter", "website", "ad", "ads", "book", "newspaper",
-    "network", "organization", "organisation", "party", "office", "ministry", "police", "president",
-    "candidate", "nominee", "governor", "senator", "mayor", "secretary", "chairman", "chairwoman", "ceo",
-    "director", "judge", "justice", "lawsuit", "complaint", "ruling", "data", "records", "analysis", "paper",
-    "article", "story", "editorial", "release", "video", "tweet", "tweets", "post", "message", "email",
-    "emails", "transcript", "group", "board", "council", "commission", "union", "bureau", "firm", "team",
-    "foundation", "institute", "center", "centre", "coalition", "association", "state", "city", "county",
-    "country", "nation", "legislature", "congress", "senate", "house", "white", "pentagon", "kremlin",
-    "platform", "bill", "law", "constitution", "order", "indictment", "affidavit", "testimony", "speech",
-    "interview", "page", "site", "account", "feed", "spokes", "press", "media", "outlet", "magazine", "show",
-    "program", "programme", "broadcast", "network's", "pac", "super", "operation", "effort", "movement",
-    "prosecutor", "prosecutors", "sheriff", "chief", "founder", "owner", "manager", "host",
-    "author", "writer", "reporter", "columnist", "editor", "correspondent", "anchor", "moderator",
-    "narrator", "voice", "voice-over", "slide", "slides", "chart", "graphic", "map", "table",
-    "figures", "percent", "%", "majority", "plurality", "share", "voiceover", "candidates", "nominees", "campaigns",
-})
 NUMBERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 QUANTIFIERS = frozenset({"some", "many", "several", "most", "few", "one", "two", "three", "four", "all",
                          "both", "none", "each", "any", "majority", "number", "plenty", "lots", "handful",
@@ -74,6 +50,9 @@ _HEAD_STOP = frozenset({"of", "for", "with", "from", "at", "in", "on", "to", "wh
                         "close", "familiar", "briefed", "speaking", "involved", "working", "based", "inside",
                         "within", "under", "near", "and", "or", "like", "including", "such", "among", "than",
                         "by", "about", "across", "around", "as", "when", "while", "whose", "what"})
+#: Past participles not ending in -ed/-en that start a reduced relative clause ("a letter sent by ...").
+_IRREGULAR_PARTICIPLES = frozenset({"sent", "shown", "made", "held", "kept", "brought", "found", "put", "set",
+                                    "left", "told", "seen", "drawn", "thrown", "led", "paid"})
 _WORD = re.compile(r"[A-Za-z0-9][\w.'’&-]*")
 _NAMED_ENTITY_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "MISC", "COUNTRY", "CITY",
                                  "STATE_OR_PROVINCE", "NATIONALITY"})
@@ -92,6 +71,19 @@ NAMED_MEMBERS = re.compile(r"^[^,]*\b\w+s\b,\s+(including\s+|like\s+|such as\s+|
 #: "those close to him", "people familiar with": unnamed people defined by their access (rule 8).
 UNNAMED_CLOSE_TO = re.compile(r"^\W*(those|people|persons?|someone|somebody|others|sources?)\s+"
                               r"(close|familiar|briefed)\b", re.IGNORECASE)
+
+
+#: A share of a poll's respondents ("about four in 10 voters", "one in five"): the poll speaks (docs/labels.md).
+POLL_SHARE = re.compile(r"^(?:about|nearly|almost|roughly|around|more than|fewer than|less than|just|only|some)?"
+                        r"\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+"
+                        r"(?:\d+|ten|five|four|three)\b", re.IGNORECASE)
+#: A document or picture passed on by someone ("a memo leaked by a former aide"): that someone is its source.
+PASSED_ON_BY = re.compile(r"\b(?:provided|supplied|given|leaked|shared|sent|passed)\s+(?:to \w+\s+)?by\s+(.+)",
+                          re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s+and\s+")
+#: Only this much of a mention is read: a source phrase is short, and a model's span could run over a whole
+#: sentence; the regular expressions then stay linear.
+MAX_MENTION_CHARS = 300
 
 
 def is_person_noun(word: str) -> bool:
@@ -123,9 +115,9 @@ def head_phrase(mention: str) -> str:
     if not parts:
         return ""
     first = parts[0]
-    if len(parts) > 1 and re.match(r"^(another|a|an|one)\b", first, re.IGNORECASE) and \
+    if len(parts) > 1 and re.match(r"^(another|a|an|one|the)\b", first, re.IGNORECASE) and \
             re.fullmatch(r"(?:[A-Z][\w.'’-]*\s?){1,4}", parts[1]):
-        # "another user, Sam Lee" → the name given in apposition
+        # "another user, Sam Lee", "the LinkedIn chief executive, Jeff Weiner" → the name given in apposition
         return parts[1]
     # "Jane Roe, deputy security adviser" → the name; "officials, including X" → "officials"
     return first
@@ -150,7 +142,8 @@ def _head(phrase: str) -> tuple[str, int]:
                 lowered[i] in {"inside", "close"} and i == start + 1 and lowered[start] in DETERMINERS
                 and i + 1 < len(words) and lowered[i + 1] not in _HEAD_STOP | DETERMINERS):
             break  # but "an inside source", "a close aide": an adjective after the determiner
-        participle = re.fullmatch(r"[a-z]+(ed|en)", words[i]) and lowered[i] not in ANON_HEADS | IDENTIFIED_HEADS
+        participle = (re.fullmatch(r"[a-z]+(ed|en)", words[i]) or words[i] in _IRREGULAR_PARTICIPLES) and \
+            lowered[i] not in ANON_HEADS | IDENTIFIED_HEADS
         if participle and i > start and lowered[i - 1] not in DETERMINERS and i + 1 < len(words):
             break  # "A report released in September" → "report"
         idx = i
@@ -166,12 +159,31 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) > 1)
 
 
+def number_of(head: str) -> str:
+    """``plural`` for a head ending in -s (not -ss), else ``singular``."""
+    low = head.lower()
+    return "plural" if low.endswith("s") and not low.endswith("ss") else "singular"
+
+
+def _unnamed_conjunct(conjunct: str) -> bool:
+    """Whether a conjunct after "and" is an unnamed source of its own ("... and independent observers").
+
+    It must be plural or open with its own determiner: in "the delegate and conservative activist" both
+    nouns describe one person, whose type the first noun gives."""
+    words = conjunct.split()
+    if not words:
+        return False
+    kind = classify_mention(conjunct)
+    return kind.kind == ANONYMOUS and (kind.number == "plural" or words[0].lower() in DETERMINERS)
+
+
 def classify_mention(mention: str, entity_at_head: bool | None = None) -> MentionType:
     """Type one source mention by its head: named, anonymous, pronoun, relative or back_reference.
 
     ``entity_at_head`` (from a named-entity tagger) says whether the head word is inside a
     PERSON/ORGANIZATION/LOCATION entity; without it, capitalisation decides.
     """
+    mention = mention[:MAX_MENTION_CHARS]
     phrase = head_phrase(mention)
     lowered = phrase.lower().strip()
     contraction = re.fullmatch(r"(\w+)['’](ve|re|m|d|ll|s)", lowered)
@@ -198,6 +210,15 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
     head, idx = _head(phrase)
     if not head:
         return MentionType(NAMED, "", "empty mention")
+    passed_on = PASSED_ON_BY.search(phrase)
+    if passed_on and classify_mention(passed_on.group(1)).kind == ANONYMOUS:
+        # "a photo provided by an anonymous source": the unnamed giver is the ultimate source (rule 1)
+        return MentionType(ANONYMOUS, head, "passed on by an unnamed source", number_of(head))
+    if POLL_SHARE.match(lowered):
+        return MentionType(NAMED, head, "a poll's share of respondents", "plural")
+    if any(_unnamed_conjunct(c) for c in _CONJUNCTION.split(phrase)[1:]):
+        # "his lawyer and independent observers", "Democratic and Republican officials": rule 2
+        return MentionType(ANONYMOUS, head, "an unnamed source among the conjuncts", "plural")
     words = [w for w, _, _ in _words(phrase)]
     low_head = head.lower()
     number = "plural" if low_head.endswith("s") and not low_head.endswith("ss") else "singular"
@@ -214,15 +235,18 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
             first not in {"a", "an", "one", "another"} | QUANTIFIERS:
         # "the senator's former campaign strategist", "the company's chief executive": one identifiable person
         return MentionType(NAMED, head, f"possessive role: an identified person ({possessor})", number)
+    if low_head in COUNSEL_HEADS and [w.lower() for w in words[idx + 1 : idx + 2]] in (["for"], ["representing"]):
+        # "lawyers for Acme Corp.", "a lawyer for the bloggers": they speak for the client, on the record
+        return MentionType(NAMED, head, "counsel speaking for a client", number)
     if low_head in ANON_HEADS and low_head not in {"republicans", "democrats", "independents"}:
         after = words[idx + 1 : idx + 3]
         if after and _is_capitalised(after[0]) and after[0].lower() not in _HEAD_STOP:
             return MentionType(NAMED, head, "title before a name", number)
         if entity_at_head and low_head not in {"officials", "official", "sources", "source"}:
             return MentionType(NAMED, head, "head inside a named entity", number)
-        if first in DEFINITE and number == "singular" and (idx < len(words) - 1 or
-                                                           any(_is_capitalised(w) for w in words[1:idx])):
-            # "the former top aide to President Bush", "the Pentagon official": an identifying role
+        if first in DEFINITE and number == "singular" and idx < len(words) - 1:
+            # "the former top aide to President Bush": an identifying role; "the Pentagon official" (no
+            # post-modifier) is a short back reference (rule 3), typed below
             return MentionType(NAMED, head, "definite identifying role", number)
         if first in DEFINITE or (first in {"both", "all"} | NUMBERS and words[1:2] and
                                  words[1].lower() in DEFINITE):
@@ -232,7 +256,7 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
         # "Democrats said" (the party) is named; "some Democrats" / "many Republicans" are unnamed members.
         if first in QUANTIFIERS or "of" in [w.lower() for w in words]:
             return MentionType(ANONYMOUS, head, "quantified members of a party", "plural")
-        if any(w.islower() and w.lower() not in DEFINITE for w in words[:idx]):
+        if any(w.islower() and w.lower() not in DEFINITE | _HEAD_STOP for w in words[:idx]):
             # "veteran Republicans", "moderate Democrats": unnamed members described, not the party itself
             return MentionType(ANONYMOUS, head, "described members of a party", "plural")
         return MentionType(NAMED, head, "party as a whole", "plural")
@@ -256,10 +280,38 @@ def classify_mention(mention: str, entity_at_head: bool | None = None) -> Mentio
     if first in {"his", "her", "their"} and number == "singular":
         return MentionType(NAMED, head, "possessive role: an identified person", number)
     if first in {"a", "an", "another"} or first in QUANTIFIERS:
+        if low_head.endswith("ly") and not is_person_noun(low_head):
+            return MentionType(NAMED, head, "a quantifier before an adverb ('Most importantly'): no group", number)
         if not is_person_noun(low_head) and first in {"a", "an", "another"}:
             return MentionType(NAMED, head, "indefinite non-person noun (a thing, not a withheld source)", number)
         return MentionType(ANONYMOUS, head, "indefinite common noun", number)
     return MentionType(NAMED, head, "other", number)
+
+
+def _identified_role(own: MentionType) -> bool:
+    """Whether a back reference is a definite role or body ("the mayor", "the report"): named with no antecedent.
+
+    Unnamed-source heads ("the official", "the woman") and counted sets ("both men", "the two", resolved like
+    "they") take their type from an earlier mention instead (rule 3)."""
+    head = own.head.lower()
+    return own.reason != "a counted set refers back" and (head not in ANON_HEADS or head in IDENTIFIED_HEADS)
+
+
+def type_source(mention: str) -> SourceType:
+    """The type of a source mention as a sentence record reports it, from :func:`classify_mention`.
+
+    ``named`` / ``anonymous`` as classified; ``pronoun`` for personal and relative pronouns; a back
+    reference is ``named`` when it is a definite role or body ("the mayor", "the company") and
+    ``back_reference`` when it takes its type from an earlier source ("the official", "both men"; rule 3);
+    ``none`` for a mention without a word."""
+    if not _WORD.search(mention):
+        return "none"
+    own = classify_mention(mention)
+    if own.kind in (NAMED, ANONYMOUS):
+        return "named" if own.kind == NAMED else "anonymous"
+    if own.kind in (PRONOUN, RELATIVE):
+        return "pronoun"
+    return "named" if _identified_role(own) else "back_reference"
 
 
 @dataclass
@@ -352,12 +404,9 @@ def resolve_sources(mentions: list[Mention], *, enclosing: dict[int, int] | None
             continue
         # back reference
         head = own.head.lower()
-        if head not in ANON_HEADS or head in IDENTIFIED_HEADS:
-            if own.reason == "a counted set refers back":
-                pass  # "both", "the two": resolved like "they" below
-            else:
-                mention.resolved, mention.how = NAMED, "definite identified role or body"
-                continue
+        if _identified_role(own):
+            mention.resolved, mention.how = NAMED, "definite identified role or body"
+            continue
         for j in range(i - 1, -1, -1):
             earlier = mentions[j]
             if own.reason == "a counted set refers back":
