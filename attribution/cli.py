@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
+from attribution.eval.cli import register as register_evaluate
+from attribution.extras import MissingExtraError
 from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
 from attribution.interrupt import Interrupted, interruptible
 from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, WorkerDied, load
@@ -20,11 +22,10 @@ from attribution.resume import ResumeError
 from attribution.run import Outputs, check_inputs, check_outputs, own_outputs, score_run
 from attribution.summary import at_least
 from attribution.summary import register as register_summarize
+from attribution.training.cli import register as register_prepare_data
+from attribution.training.cli import register_filter as register_filter_data
+from attribution.training.train_cli import register as register_train
 from attribution.write import FORMATS
-from eval.cli import register as register_evaluate
-from training.cli import register as register_prepare_data
-from training.cli import register_filter as register_filter_data
-from training.train_cli import register as register_train
 
 Registrar = Callable[[argparse._SubParsersAction], None]
 
@@ -196,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return 0
-    except (InputError, ResumeError, FileNotFoundError, ValueError) as exc:
+    except (InputError, ResumeError, FileNotFoundError, ValueError, MissingExtraError) as exc:
         print(f"attribution {args.command}: error: {_message(exc)}", file=sys.stderr)
         return 2
     except WorkerDied as exc:

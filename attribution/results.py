@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from attribution.extras import require_train
 from attribution.labels import LABELS
 
 
@@ -127,6 +128,7 @@ def to_dataset(results: Iterable[ArticleResult], level: str = "sentences"):
     """A ``datasets.Dataset`` of sentence or article records (nested fields kept as JSON strings)."""
     import json
 
+    require_train("to_dataset", ("datasets",))
     from datasets import Dataset
 
     rows = []

@@ -24,9 +24,8 @@ def labels(model: str, quantize: str | None, articles: list[Article]) -> list[st
 
 def dev_articles(dataset: str) -> list[Article]:
     """The dev split's articles, sentence by sentence as segmented for it."""
+    from attribution.training.features import rebuilt_articles
     from datasets import load_from_disk
-
-    from training.features import rebuilt_articles
 
     _, articles = rebuilt_articles(list(load_from_disk(dataset)["dev"]))
     return articles

@@ -81,6 +81,7 @@ def run_system(system: str, model: str, options: dict, n: int, data_dir: str | N
 def run_pair_base_size(n: int, data_dir: str | None) -> dict:
     """The per-sentence pair design with a base-size (110M) random-weight BERT, timed on the same sentences."""
     import torch
+    from attribution.training.config import default_base_model
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
     from attribution.clean import clean
@@ -88,7 +89,6 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
     from attribution.model.pair import encode_pairs
     from attribution.model.saved import PAIR_MAX_LENGTH
     from attribution.segment import segment
-    from training.config import default_base_model
 
     set_threads()
     texts, _ = load_articles(n, data_dir)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from eval.gold import GoldSet, GoldUnit
-from eval.predictions import Predictions, PredSentence
+from attribution.eval.gold import GoldSet, GoldUnit
+from attribution.eval.predictions import Predictions, PredSentence
 
 #: The predicted "label" of a gold unit that no predicted sentence overlaps.
 MISSED = "missed"

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from attribution.eval.align import DocAlignment
+from attribution.eval.metrics import anonymous_shares, confusion_counts, f1_from_counts
 
 from attribution.labels import LABELS
-from eval.align import DocAlignment
-from eval.metrics import anonymous_shares, confusion_counts, f1_from_counts
 
 #: Metrics resampled for every system; ``True`` when higher is better.
 RESAMPLED: dict[str, bool] = {"macro_f1": True, **{f"f1/{label}": True for label in LABELS},

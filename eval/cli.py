@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from attribution.eval.errors import EvaluationInputError
+
+from attribution.extras import require_train
 from attribution.summary import DEFAULT_RESAMPLES, DEFAULT_SEED
-from eval.errors import EvaluationInputError
 
 if TYPE_CHECKING:  # the evaluator's modules (scikit-learn among them) load when the command runs, not before
-    from eval.gold import GoldSet
-    from eval.predictions import Predictions
+    from attribution.eval.gold import GoldSet
+    from attribution.eval.predictions import Predictions
 
 
 def _system(kind: str):
@@ -25,7 +27,7 @@ def _system(kind: str):
 
 def load_gold(args: argparse.Namespace) -> GoldSet:
     """``--gold`` with ``--docs``, else the project's hand-labelled set joined with the shared data."""
-    from eval.gold import load_default_gold, load_gold_files
+    from attribution.eval.gold import load_default_gold, load_gold_files
 
     if bool(args.gold) != bool(args.docs):
         raise EvaluationInputError("--gold UNITS.jsonl and --docs DOCS.jsonl go together")
@@ -38,7 +40,7 @@ def load_gold(args: argparse.Namespace) -> GoldSet:
 
 def load_systems(args: argparse.Namespace, gold: GoldSet) -> list[Predictions]:
     """Read every ``--pred`` and run every ``--model``, in the order given on the command line."""
-    from eval.predictions import read_predictions, run_model
+    from attribution.eval.predictions import read_predictions, run_model
 
     if not args.systems:
         raise EvaluationInputError("nothing to score: give --pred FILE and/or --model rules|default|DIR")
@@ -58,10 +60,12 @@ def load_systems(args: argparse.Namespace, gold: GoldSet) -> list[Predictions]:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Score sentence labels against a hand-labelled gold set, with bootstrap intervals and a report."""
+    require_train("attribution evaluate", ("sklearn",))
+    from attribution.eval.evaluate import evaluate
+    from attribution.eval.report import write_json, write_report
+    from attribution.eval.table import format_table
+
     from attribution.corpora import DataMissingError
-    from eval.evaluate import evaluate
-    from eval.report import write_json, write_report
-    from eval.table import format_table
 
     try:
         gold = load_gold(args)

@@ -2,15 +2,15 @@
 
 Usage::
 
-    from eval.gold import load_default_gold
-    from eval.predictions import read_predictions, run_model
+    from attribution.eval.gold import load_default_gold
+    from attribution.eval.predictions import read_predictions, run_model
 
     gold = load_default_gold()
     report = evaluate(gold, [run_model(gold, "rules"), read_predictions("scored.jsonl")])
     report["systems"][0]["metrics"]["macro_f1"], report["comparisons"][0]["metrics"]["macro_f1"]
 
 The report holds figures and offsets only, never corpus text, so it can be stored anywhere;
-:mod:`eval.report` joins the text back for the error list.
+:mod:`attribution.eval.report` joins the text back for the error list.
 """
 
 from __future__ import annotations
@@ -19,14 +19,28 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from attribution.eval.align import AlignedUnit, DocAlignment, align
+from attribution.eval.bootstrap import (
+    RESAMPLED,
+    doc_stats,
+    interval,
+    paired_difference,
+    resample_weights,
+    resampled_metrics,
+)
+from attribution.eval.gold import GoldSet
+from attribution.eval.metrics import (
+    anonymous_shares,
+    boilerplate_leaks,
+    label_metrics,
+    source_match,
+    unaligned_predictions,
+)
+from attribution.eval.predictions import Predictions, check_predictions
+from attribution.eval.provenance import run_metadata
+
 from attribution.labels import LABELS
 from attribution.summary import DEFAULT_RESAMPLES, DEFAULT_SEED  # one bootstrap default for the project
-from eval.align import AlignedUnit, DocAlignment, align
-from eval.bootstrap import RESAMPLED, doc_stats, interval, paired_difference, resample_weights, resampled_metrics
-from eval.gold import GoldSet
-from eval.metrics import anonymous_shares, boilerplate_leaks, label_metrics, source_match, unaligned_predictions
-from eval.predictions import Predictions, check_predictions
-from eval.provenance import run_metadata
 
 
 def gold_summary(gold: GoldSet) -> dict[str, Any]:
@@ -111,7 +125,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score each system; add bootstrap intervals and, for systems after the first, a paired comparison.
 
-    Raises :class:`eval.errors.EvaluationInputError` for predictions that do not fit the gold set.
+    Raises :class:`attribution.eval.errors.EvaluationInputError` for predictions that do not fit the gold set.
     """
     if not systems:
         raise ValueError("evaluate() needs at least one system")

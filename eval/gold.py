@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from attribution.eval.errors import EvaluationInputError
+
 from attribution.corpora import load_text, resolve_data_dir, text_fingerprint
 from attribution.jsonl import iter_json_objects
 from attribution.labels import BOILERPLATE, LABELS
-from eval.errors import EvaluationInputError
 
 #: The project's hand-labelled set.
 DEFAULT_GOLD_DIR = Path(__file__).resolve().parent / "gold"

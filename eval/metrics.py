@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from attribution.eval.align import MISSED, AlignedUnit, DocAlignment, overlap
 from sklearn.metrics import (
     accuracy_score,
     cohen_kappa_score,
@@ -21,7 +22,6 @@ from sklearn.metrics import (
 )
 
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, LABELS
-from eval.align import MISSED, AlignedUnit, DocAlignment, overlap
 
 #: Columns of the confusion matrix: the predicted labels, then ``missed``. Rows are ``LABELS``.
 PREDICTED_COLUMNS: tuple[str, ...] = LABELS + (MISSED,)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from attribution.eval.errors import EvaluationInputError
+from attribution.eval.gold import GoldSet, Span, read_jsonl
+
 from attribution.labels import LABELS
-from eval.errors import EvaluationInputError
-from eval.gold import GoldSet, Span, read_jsonl
 
 REQUIRED_COLUMNS = ("doc_id", "start", "end", "label")
 

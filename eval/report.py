@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from eval.gold import GoldSet, GoldUnit
-from eval.table import fmt_ci, fmt_num, fmt_rate
+from attribution.eval.gold import GoldSet, GoldUnit
+from attribution.eval.table import fmt_ci, fmt_num, fmt_rate
 
 CORPUS_TEXT_WARNING = ("This file quotes corpus text (research use only): do not commit it to the repository "
                        "or publish it.")

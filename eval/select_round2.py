@@ -1,4 +1,4 @@
-"""How the documents of gold round 2 were drawn: ``python -m eval.select_round2`` prints their doc ids.
+"""How the documents of gold round 2 were drawn: ``python -m attribution.eval.select_round2`` prints their doc ids.
 
 Candidates are texts no training split, spec label set or round-1 document uses (nor a copy of one):
 BBC politics and business articles of 1,200-5,000 characters and English Wikinews source pages of

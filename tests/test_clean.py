@@ -176,7 +176,7 @@ def test_prose_near_the_new_rules_is_kept():
 
 
 def test_cleaning_check_counts_removed_boilerplate_and_lost_content():
-    from training.check_cleaning import check_documents
+    from attribution.training.check_cleaning import check_documents
 
     text = _page(BODY[0], "3:45 p.m.", "Gallery of the week", BODY[1])
     units = [{"start": text.index(line), "end": text.index(line) + len(line), "label": label}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from attribution.eval.align import MISSED, align, normalise
+from attribution.eval.evaluate import evaluate, gold_summary
+from attribution.eval.gold import gold_from_records
+from attribution.eval.predictions import check_predictions, predictions_from_records
+
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE as AN
 from attribution.labels import DIRECT_FACT as DF
 from attribution.labels import REPORTED_CLAIM as RC
-from eval.align import MISSED, align, normalise
-from eval.evaluate import evaluate, gold_summary
-from eval.gold import gold_from_records
-from eval.predictions import check_predictions, predictions_from_records
 
 SENTENCES = ["The ferry left at noon.", "Witnesses said it was late.", "A source said the captain was ill."]
 TEXT = "  ".join(SENTENCES)  # two spaces between sentences

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from attribution.eval.align import align
+from attribution.eval.bootstrap import doc_stats, interval, resample_weights, resampled_metrics
+from attribution.eval.evaluate import evaluate
+from attribution.eval.gold import gold_from_records
+from attribution.eval.predictions import predictions_from_records
 
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE as AN
 from attribution.labels import DIRECT_FACT as DF
 from attribution.labels import LABELS
 from attribution.labels import REPORTED_CLAIM as RC
-from eval.align import align
-from eval.bootstrap import doc_stats, interval, resample_weights, resampled_metrics
-from eval.evaluate import evaluate
-from eval.gold import gold_from_records
-from eval.predictions import predictions_from_records
 
 SENTENCES = ["The ferry left at noon.", "Witnesses said it was late.", "A source said the captain was ill."]
 GOLD_LABELS = (DF, RC, AN)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from attribution.eval.gold import DEFAULT_GOLD_DIR, load_default_gold
 
 from attribution.cli import main
 from attribution.corpora import DataMissingError, resolve_data_dir
 from attribution.labels import LABELS
-from eval.gold import DEFAULT_GOLD_DIR, load_default_gold
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_a_prediction_file_over_the_whole_set_scores_round_by_round(data_dir, tm
 
 
 def test_round_two_documents_are_the_documented_draw(data_dir):
-    from eval.select_round2 import select
+    from attribution.eval.select_round2 import select
 
     listed = [json.loads(line)["doc_id"] for line in (DEFAULT_GOLD_DIR / "documents.jsonl").read_text().splitlines()
               if json.loads(line).get("round") == 2]

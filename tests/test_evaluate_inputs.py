@@ -9,13 +9,13 @@ import re
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from attribution.eval.errors import EvaluationInputError
+from attribution.eval.gold import gold_from_records, load_default_gold, load_gold_files
 
 from attribution.cli import main
 from attribution.corpora import text_fingerprint
 from attribution.labels import DIRECT_FACT as DF
 from attribution.labels import REPORTED_CLAIM as RC
-from eval.errors import EvaluationInputError
-from eval.gold import gold_from_records, load_default_gold, load_gold_files
 
 TEXT = "The ferry left at noon. Witnesses said it was late."
 UNITS = [{"doc_id": "d", "start": 0, "end": 23, "label": DF}, {"doc_id": "d", "start": 24, "end": 51, "label": RC}]

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.metrics import f1_score
-
-from attribution.labels import ANONYMOUS_SOURCE_QUOTE as AN
-from attribution.labels import DIRECT_FACT as DF
-from attribution.labels import LABELS
-from attribution.labels import REPORTED_CLAIM as RC
-from eval.align import MISSED, align
-from eval.gold import gold_from_records
-from eval.metrics import (
+from attribution.eval.align import MISSED, align
+from attribution.eval.gold import gold_from_records
+from attribution.eval.metrics import (
     anonymous_shares,
     boilerplate_leaks,
     confusion_counts,
@@ -21,7 +15,13 @@ from eval.metrics import (
     source_match,
     span_f1,
 )
-from eval.predictions import check_predictions, predictions_from_records
+from attribution.eval.predictions import check_predictions, predictions_from_records
+from sklearn.metrics import f1_score
+
+from attribution.labels import ANONYMOUS_SOURCE_QUOTE as AN
+from attribution.labels import DIRECT_FACT as DF
+from attribution.labels import LABELS
+from attribution.labels import REPORTED_CLAIM as RC
 
 # Rows gold DF, RC, AN; columns DF, RC, AN, missed:
 #   DF: 3 1 0 0    RC: 1 2 0 0    AN: 0 1 1 1

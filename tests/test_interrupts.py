@@ -209,7 +209,7 @@ def test_a_dead_worker_raises_worker_died_from_the_api_and_no_worker_is_left():
     os.kill(workers[0].pid, signal.SIGKILL)
     with _fails_instead_of_hanging(), pytest.raises(WorkerDied, match="ended abruptly"):
         list(results)
-    for worker in workers:
+    for worker in workers + multiprocessing.active_children():  # a replacement started as the first one died
         worker.join(timeout=30)
     assert not multiprocessing.active_children()
 

@@ -253,7 +253,7 @@ def test_the_shipped_default_gives_the_probabilities_of_the_former_loader():
 
 
 def _old_pair_features(articles, tokenizer, max_length):
-    """``training.features.pair_features`` before the shared builder (the reference)."""
+    """``attribution.training.features.pair_features`` before the shared builder (the reference)."""
     firsts, seconds, labels = [], [], []
     for article in articles:
         previous = ""
@@ -285,7 +285,7 @@ def _old_inference_inputs(tokenizer, sentences, batch_size, max_length):
 
 
 def test_training_pair_features_are_the_former_ones():
-    from training.features import pair_features
+    from attribution.training.features import pair_features
 
     tokenizer = tiny_pair_classifier().tokenizer
     labels = list(LABELS)
@@ -316,7 +316,7 @@ def test_inference_pair_inputs_are_the_former_ones():
 
 
 def test_the_pair_limit_is_one_constant_for_training_inference_and_the_card():
-    from training.config import TrainConfig
+    from attribution.training.config import TrainConfig
 
     def config(design):
         return TrainConfig(design=design, max_length=256, train_files=["x.jsonl"], base_model="unused")

@@ -2,12 +2,18 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from attribution.training.augment import (
+    ANONYMOUS_PLURAL,
+    ANONYMOUS_SINGULAR,
+    named_version,
+    swap_sources,
+    unnamed_version,
+)
+from attribution.training.config import TrainConfig
+from attribution.training.features import CONTEXT_ONLY, pair_features, window_features
 
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 from attribution.model.tags import IGNORE
-from training.augment import ANONYMOUS_PLURAL, ANONYMOUS_SINGULAR, named_version, swap_sources, unnamed_version
-from training.config import TrainConfig
-from training.features import CONTEXT_ONLY, pair_features, window_features
 
 
 def _record(doc, i, text, label, source=None, cue=None):
@@ -106,9 +112,8 @@ def test_the_swap_share_limits_the_number_of_swaps():
 
 
 def test_context_only_sentences_are_not_trained_on():
+    from attribution.training.config import default_base_model
     from transformers import AutoTokenizer
-
-    from training.config import default_base_model
 
     tiny_tokenizer = AutoTokenizer.from_pretrained(default_base_model())
     article = _article("d0")

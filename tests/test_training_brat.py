@@ -1,6 +1,6 @@
 """BRAT stand-off parsing: discontinuous spans, spans crossing line breaks, events with optional roles."""
 
-from training.brat import check_spans, parse_brat
+from attribution.training.brat import check_spans, parse_brat
 
 TEXT = "Officials said on Monday\nthat the plan, they added, was dead.\nIt was reportedly over."
 # "that the plan was dead." is discontinuous (skips ", they added,") and the Source "Officials" starts line 1;

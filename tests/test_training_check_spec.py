@@ -1,13 +1,13 @@
-"""The spec check of the PolNeAR converter (``python -m training.check_spec``) on a data directory written for
-the test: two small articles with BRAT relations, labelled to the spec in stand-off files."""
+"""The spec check of the PolNeAR converter (``python -m attribution.training.check_spec``) on a data directory
+written for the test: two small articles with BRAT relations, labelled to the spec in stand-off files."""
 
 import json
 
 import pytest
+from attribution.training import check_spec
+from attribution.training.check_spec import convert_documents, half_of, score_halves, spec_units
 
 from attribution.corpora import text_fingerprint
-from training import check_spec
-from training.check_spec import convert_documents, half_of, score_halves, spec_units
 
 ARTICLE = (
     "Bridge talks stall.\n\n"
@@ -252,7 +252,7 @@ def test_round3_file_errors_are_clear(tmp_path):
 
 
 def test_the_consensus_filter_is_scored_on_what_it_keeps(tmp_path, capsys):
-    from training.consensus import Votes
+    from attribution.training.consensus import Votes
 
     dev_stem, _ = _stems()
     data, spec = _write(tmp_path, {dev_stem: DISAGREEING})

@@ -7,12 +7,12 @@ project-written sentences it gives the label noted beside each, with probability
 import json
 
 import pytest
+from attribution.training.consensus import DISPUTED_SUFFIX, SUMMARY_FILE, VOTES_FILE, Votes, filter_dataset, vote
+from attribution.training.prepare import _features
+from attribution.training.records import Provenance, SentenceRecord
 
 from attribution.cli import main
 from attribution.results import Prediction
-from training.consensus import DISPUTED_SUFFIX, SUMMARY_FILE, VOTES_FILE, Votes, filter_dataset, vote
-from training.prepare import _features
-from training.records import Provenance, SentenceRecord
 
 SENTENCES = [
     ("The council met on Monday for 40 minutes.", "direct_fact"),

@@ -1,7 +1,7 @@
 """Sourcing-story statements matched to sentences, type mapping, completeness; tracker snippet cleaning."""
 
-from training.journ import Statement, convert_story, normalise_type
-from training.tracker import clean_snippet
+from attribution.training.journ import Statement, convert_story, normalise_type
+from attribution.training.tracker import clean_snippet
 
 STORY = (
     "Headline: Town votes on new bridge\n"

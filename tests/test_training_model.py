@@ -2,14 +2,14 @@ import csv
 import json
 
 import pytest
+from attribution.training.config import TrainConfig
+from attribution.training.train import split_name, train
+from attribution.training.user_data import Columns, UserDataError, read_user_file
 
 import attribution
 from attribution.cli import main
 from attribution.labels import LABELS
 from tests.tiny_model import synthetic_records, tiny_encoder, write_jsonl
-from training.config import TrainConfig
-from training.train import split_name, train
-from training.user_data import Columns, UserDataError, read_user_file
 
 ARTICLE = ("Budget talks stall\n"
            "Officials said the talks had stalled on Friday. The council met on Monday. "
@@ -138,8 +138,8 @@ def test_config_is_validated(bad):
 
 
 def test_a_stage_entry_with_a_size_draws_whole_articles_of_that_split():
-    from training.features import group_articles
-    from training.train import stage_part
+    from attribution.training.features import group_articles
+    from attribution.training.train import stage_part
 
     records = synthetic_records(30, seed=5)
     sample = stage_part({"train": records}, "train:40", seed=13)
@@ -184,7 +184,7 @@ def test_real_encoder_fine_tune_beats_majority_class(tmp_path):
 
 
 def test_tfidf_baseline_round_trip_without_pickle(tmp_path):
-    from training.baselines import train_tfidf
+    from attribution.training.baselines import train_tfidf
 
     out = train_tfidf(synthetic_records(40, seed=5), tmp_path / "tfidf")
     assert not list(out.glob("*.pkl")) and json.loads((out / "baseline.json").read_text())["classes"] == list(LABELS)
@@ -198,8 +198,8 @@ def test_tfidf_baseline_round_trip_without_pickle(tmp_path):
 
 
 def test_model_report_writes_dev_figures_into_metrics_and_card(tmp_path, tiny_base, user_files):
-    from training.model_report import dev_metrics
-    from training.save import write_model_card
+    from attribution.training.model_report import dev_metrics
+    from attribution.training.save import write_model_card
 
     config = _config(tmp_path, tiny_base, user_files, max_train_examples=30)
     train(config, log=lambda m: None)

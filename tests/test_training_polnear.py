@@ -1,7 +1,7 @@
 """Sentence labels from PolNeAR-style relations, on a small article written for the test."""
 
-from training.brat import parse_brat
-from training.polnear import convert_article
+from attribution.training.brat import parse_brat
+from attribution.training.polnear import convert_article
 
 TEXT = (
     "Budget talks stall in the capital.\n\n"

@@ -1,7 +1,7 @@
 """The converter's finer rules (LABELS.md rules 3-9, docs/labels.md), each on a small article written for the test."""
 
-from training.brat import parse_brat
-from training.polnear import convert_article
+from attribution.training.brat import parse_brat
+from attribution.training.polnear import convert_article
 
 
 def _ann(text, relations):

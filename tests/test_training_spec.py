@@ -3,9 +3,9 @@
 import json
 
 import pytest
+from attribution.training.spec import load_units, read_standoff
 
 from attribution.corpora import text_fingerprint
-from training.spec import load_units, read_standoff
 
 ARTICLE = "Officials met on Monday. A senior official said the deal was off.\nShare this story\n"
 

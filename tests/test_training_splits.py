@@ -3,9 +3,8 @@
 import json
 
 import pytest
-
-from training.records import Provenance, SentenceRecord
-from training.splits import GOLD_DIR, check_disjoint, gold_doc_ids, story_split
+from attribution.training.records import Provenance, SentenceRecord
+from attribution.training.splits import GOLD_DIR, check_disjoint, gold_doc_ids, story_split
 
 
 def test_story_split_is_a_pure_function_of_the_doc_id():
@@ -39,7 +38,7 @@ def _record(doc_id):
 
 
 def test_collect_drops_evaluation_documents_everywhere(tmp_path, monkeypatch):
-    from training import journ, polnear, prepare, tracker
+    from attribution.training import journ, polnear, prepare, tracker
 
     gold = tmp_path / "gold"
     gold.mkdir()
@@ -62,8 +61,9 @@ def test_collect_drops_evaluation_documents_everywhere(tmp_path, monkeypatch):
 
 
 def test_collect_also_splits_the_spec_labels_by_labelling_round(tmp_path, monkeypatch):
+    from attribution.training import journ, polnear, prepare, tracker
+
     from attribution.corpora import text_fingerprint
-    from training import journ, polnear, prepare, tracker
 
     spec = tmp_path / "spec"
     spec.mkdir()

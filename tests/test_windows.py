@@ -1,8 +1,8 @@
 import pytest
+from attribution.training.features import token_tags, window_features
 
 from attribution.model.tags import ALL_TAGS, ID2TAG, IGNORE, SENTENCE_TAGS, TAG2ID, check_label_maps
 from attribution.model.windows import SentenceTokens, build_windows
-from training.features import token_tags, window_features
 
 CLS, SEP = 101, 102
 
@@ -55,9 +55,8 @@ def test_bio_tags_follow_character_spans():
 
 
 def test_window_features_label_markers_and_ignore_context(tmp_path):
+    from attribution.training.config import default_base_model
     from transformers import AutoTokenizer
-
-    from training.config import default_base_model
 
     tokenizer = AutoTokenizer.from_pretrained(default_base_model())
     article = [{"text": f"Sentence number {i} is here.", "label": "direct_fact" if i % 2 else "reported_claim",
@@ -71,10 +70,9 @@ def test_window_features_label_markers_and_ignore_context(tmp_path):
 
 
 def test_pair_features_truncate_a_long_first_sentence_without_context():
+    from attribution.training.config import default_base_model
+    from attribution.training.features import pair_features
     from transformers import AutoTokenizer
-
-    from training.config import default_base_model
-    from training.features import pair_features
 
     tokenizer = AutoTokenizer.from_pretrained(default_base_model())
     long_text = " ".join(["The committee reviewed the budget line by line"] * 40) + "."

@@ -18,9 +18,8 @@ POOLS = {"direct_fact": FACTS, "reported_claim": NAMED, "anonymous_source_quote"
 
 def tiny_encoder(path: Path) -> Path:
     """A 2-layer, 32-wide BERT with the real MiniLM tokenizer (its vocabulary), saved to ``path``."""
+    from attribution.training.config import default_base_model
     from transformers import AutoTokenizer, BertConfig, BertModel
-
-    from training.config import default_base_model
 
     tokenizer = AutoTokenizer.from_pretrained(default_base_model())
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
@@ -57,11 +56,11 @@ def tiny_window_classifier(max_length: int = 48, hidden: int = 32):
 
     ``hidden=384`` gives MiniLM's width, wide enough for matrix products to differ in the last bits with the
     batch's shape (what the batch-independence tests need to see)."""
+    from attribution.training.config import default_base_model
     from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
     from attribution.model.classifier import WindowClassifier
     from attribution.model.tags import ALL_TAGS
-    from training.config import default_base_model
 
     tokenizer = AutoTokenizer.from_pretrained(default_base_model())
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=1, num_attention_heads=2,
@@ -73,11 +72,11 @@ def tiny_window_classifier(max_length: int = 48, hidden: int = 32):
 
 def tiny_pair_classifier(max_length: int = 64, hidden: int = 32):
     """A random-weight one-layer pair classifier with the real tokenizer (inference tests; no training)."""
+    from attribution.training.config import default_base_model
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
     from attribution.labels import LABELS
     from attribution.model.pair import PairClassifier
-    from training.config import default_base_model
 
     tokenizer = AutoTokenizer.from_pretrained(default_base_model())
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=1, num_attention_heads=2,

@@ -24,10 +24,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from attribution.training.features import CONTEXT_ONLY, Record, group_articles
 
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, REPORTED_CLAIM
 from attribution.source_types import ANONYMOUS, NAMED, classify_mention
-from training.features import CONTEXT_ONLY, Record, group_articles
 
 #: Unnamed individuals and groups, unambiguous under LABELS.md rule 8 (no spokespeople: those speak for a body).
 ANONYMOUS_SINGULAR = (

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from attribution.training.features import Record, group_articles
+from attribution.training.save import library_versions
+
 from attribution.labels import LABELS
 from attribution.model import MODEL_CONFIG_FILE
 from attribution.model.tfidf import BASELINE_FILE, make_vectorizer, pairs
-from training.features import Record, group_articles
-from training.save import library_versions
 
 
 def train_tfidf(records: list[Record], out_dir: str | Path, seed: int = 13, c: float = 4.0) -> Path:
@@ -43,7 +44,7 @@ def train_tfidf(records: list[Record], out_dir: str | Path, seed: int = 13, c: f
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m training.baselines --dataset data/prepared --splits train spec --out runs/tfidf``"""
+    """``python -m attribution.training.baselines --dataset data/prepared --splits train spec --out runs/tfidf``"""
     import argparse
 
     from datasets import load_from_disk

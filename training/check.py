@@ -1,4 +1,4 @@
-"""Score the converter against the hand check: ``python -m training.check PREPARED_DATASET [--blind]``.
+"""Score the converter against the hand check: ``python -m attribution.training.check PREPARED_DATASET [--blind]``.
 
 ``training/checks/converter_check.jsonl`` holds stand-off hand labels (doc_id, start, end, my_label,
 note) of sentences from documents not used for training (PolNeAR dev, dev sourcing stories). This joins
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     blind = "--blind" in args
     args = [a for a in args if a != "--blind"]
     if len(args) != 1:
-        print("usage: python -m training.check PREPARED_DATASET [--blind]", file=sys.stderr)
+        print("usage: python -m attribution.training.check PREPARED_DATASET [--blind]", file=sys.stderr)
         return 2
     dataset = load_from_disk(args[0])
     converted = {(r["doc_id"], r["start"], r["end"]): r["label"] for split in dataset for r in dataset[split]}

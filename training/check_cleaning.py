@@ -1,4 +1,4 @@
-"""Measure the cleaner against the spec labels' boilerplate units: ``python -m training.check_cleaning``.
+"""Measure the cleaner against the spec labels' boilerplate units: ``python -m attribution.training.check_cleaning``.
 
 The spec annotators labelled every unit the cleaner of the day let through, and marked page furniture
 that should not have reached classification as ``boilerplate`` (LABELS.md rule 11). Running today's
@@ -15,10 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from attribution.training.spec import SPEC_DIR, document_units
+
 from attribution.clean import clean
 from attribution.corpora import resolve_data_dir
 from attribution.labels import BOILERPLATE
-from training.spec import SPEC_DIR, document_units
 
 #: A unit counts as removed when the cleaner's removals cover more than this share of its characters
 #: (the evaluator's boilerplate leak rate uses the same half).

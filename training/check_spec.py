@@ -1,4 +1,4 @@
-"""Score the PolNeAR converter against the labels made to the spec: ``python -m training.check_spec``.
+"""Score the PolNeAR converter against the labels made to the spec: ``python -m attribution.training.check_spec``.
 
 The spec split (``training/spec_labels/``) holds PolNeAR *train* articles labelled sentence by sentence
 directly to LABELS.md, from the text alone: the annotators never saw converter output. The converter
@@ -13,7 +13,7 @@ converter changes made on ``dev``, form a third held-out group, ``fresh``.
 
 Round 3 (``training/checks/round3.jsonl``) is a further blind check: PolNeAR train articles that are not
 spec-labelled, each read by two annotators; the converter is scored on the units both readings agree on.
-``--consensus MODEL`` also scores the consensus filter (:mod:`training.consensus`): the converter on the
+``--consensus MODEL`` also scores the consensus filter (:mod:`attribution.training.consensus`): the converter on the
 sentences the filter keeps, with the share it keeps.
 
 A spec unit is matched to the converted sentence with exactly the same offsets; spec units the converter
@@ -31,12 +31,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from attribution.training import polnear
+from attribution.training.brat import read_brat
+from attribution.training.records import Provenance, SentenceRecord
+from attribution.training.spec import BOILERPLATE, SPEC_DIR, document_rounds, load_units, read_standoff
+
 from attribution.corpora import DATA_DIR_ENV, load_text, resolve_data_dir
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
-from training import polnear
-from training.brat import read_brat
-from training.records import Provenance, SentenceRecord
-from training.spec import BOILERPLATE, SPEC_DIR, document_rounds, load_units, read_standoff
 
 LABELS = (DIRECT_FACT, REPORTED_CLAIM, ANONYMOUS_SOURCE_QUOTE)
 HALVES = ("dev", "test", "fresh")
@@ -295,7 +296,8 @@ def format_errors(name: str, result: Score, width: int = 200) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.check_spec", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m attribution.training.check_spec",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", help=f"shared data directory (default: ${DATA_DIR_ENV}, else ../shared/data)")
     parser.add_argument("--spec-dir", default=str(SPEC_DIR), help="stand-off spec labels (documents/units.jsonl)")
     parser.add_argument("--half", choices=(*HALVES, "all"), default="all",
@@ -359,8 +361,9 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = score(groups[name], converted)
             print(format_score(name + ", units both readings agree on", results[name]))
     if args.consensus:
+        from attribution.training.consensus import check_reader, vote
+
         import attribution
-        from training.consensus import check_reader, vote
 
         check_reader(args.consensus)
         votes = vote([r.to_dict() for r in converted.values()], attribution.load(args.consensus).classifier)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from attribution.corpora import DATA_DIR_ENV, resolve_data_dir
+from attribution.extras import require_train
 
 
 def _progress(args: argparse.Namespace) -> Callable[[str], None]:
@@ -23,9 +24,10 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None]:
 
 def run_prepare_data(args: argparse.Namespace) -> int:
     """Convert PolNeAR, the sourcing stories, the tracker snippets (and spec labels) to sentence labels."""
+    require_train("attribution prepare-data", ("datasets",))
     progress = _progress(args)
     started = time.perf_counter()
-    from training.prepare import prepare
+    from attribution.training.prepare import prepare
 
     data_dir = resolve_data_dir(args.data_dir)
     report = prepare(data_dir, Path(args.out), progress=progress)
@@ -50,7 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_filter_data(args: argparse.Namespace) -> int:
     """Split converted sentences into those two independent readers agree with and the disputed rest."""
-    from training.consensus import DISPUTED_SUFFIX, filter_dataset
+    require_train("attribution filter-data", ("datasets",))
+    from attribution.training.consensus import DISPUTED_SUFFIX, filter_dataset
 
     progress = _progress(args)
     started = time.perf_counter()

@@ -15,7 +15,7 @@ most probable label is the same with at least ``min_prob``; the others are *disp
 dropped: ``attribution filter-data`` writes the kept sentences as the split and the disputed ones as
 ``<split>_disputed``, and every vote to ``consensus.jsonl`` in the output folder (offsets and labels,
 no text), so a training config chooses which to use and the effect can be measured.
-``python -m training.check_spec --consensus DIR`` measures the filter on spec-labelled documents.
+``python -m attribution.training.check_spec --consensus DIR`` measures the filter on spec-labelled documents.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from attribution.training.features import Record, rebuilt_articles
+
 from attribution.classify import Classifier
 from attribution.classify.rules import RulesClassifier
 from attribution.labels import LABELS
-from training.features import Record, rebuilt_articles
 
 #: Corpora whose labels come from a converter, and so are filtered; hand labels (spec) and the weak
 #: tracker snippets pass through untouched.
@@ -81,7 +82,7 @@ def converted_training(model_dir: str | Path) -> list[str]:
     A model whose training cannot be told (no ``training_config.json``, a missing ``init_from``) is an
     error; ``rules`` reads no labels at all. The dev split only picks the best epoch, and is not counted.
     """
-    from training.train import split_name
+    from attribution.training.train import split_name
 
     if str(model_dir) == "rules":
         return []

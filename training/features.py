@@ -18,7 +18,7 @@ from attribution.segment import Sentence
 
 Record = Mapping[str, Any]
 
-#: Record key of a sentence that gives context but is not trained on (see :mod:`training.augment`).
+#: Record key of a sentence that gives context but is not trained on (see :mod:`attribution.training.augment`).
 CONTEXT_ONLY = "context_only"
 
 

@@ -24,12 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from attribution.training.records import Provenance, SentenceRecord, clip_spans, context, is_page_noise
+
 from attribution.clean import clean
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 from attribution.segment import Sentence, segment
 from attribution.source_types import ANONYMOUS, classify_mention
 from attribution.sources import Attribution, find_attribution
-from training.records import Provenance, SentenceRecord, clip_spans, context, is_page_noise
 
 CORPUS = "journ_sourcing_gt"
 MATCH_THRESHOLD = 0.7

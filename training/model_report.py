@@ -5,7 +5,7 @@ segmented for it (each article's sentences in order, so the windowed model sees
 its context). Gold: the project's hand-labelled set, scored by the evaluator
 (`eval`) from the raw corpus text, cleaning included, with bootstrap intervals.
 
-    python -m training.model_report MODEL_DIR [--dataset data/prepared] [--baseline rules --baseline DIR]
+    python -m attribution.training.model_report MODEL_DIR [--dataset data/prepared] [--baseline rules --baseline DIR]
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from attribution.training.features import Record, rebuilt_articles
+from attribution.training.save import write_model_card
+
 from attribution.labels import LABELS
-from training.features import Record, rebuilt_articles
-from training.save import write_model_card
 
 
 def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str, Any]:
@@ -49,9 +50,9 @@ def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str,
 def gold_metrics(models: dict[str, str], data_dir: str | None = None) -> dict[str, dict[str, Any]]:
     """Every system on the hand-labelled evaluation set, through the evaluator (paired against the first):
     ``{"gold": all rounds, "gold_round1": the first round only}``, from one run of each model."""
-    from eval.evaluate import evaluate
-    from eval.gold import load_default_gold
-    from eval.predictions import run_model
+    from attribution.eval.evaluate import evaluate
+    from attribution.eval.gold import load_default_gold
+    from attribution.eval.predictions import run_model
 
     gold = load_default_gold(data_dir)
     predictions = [run_model(gold, path, data_dir) for path in models.values()]
@@ -79,9 +80,8 @@ def report(model_dir: str, dataset: str | None, baselines: list[str], data_dir: 
     metrics_path = Path(model_dir) / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
     if dataset:
+        from attribution.training.train import _cap
         from datasets import load_from_disk
-
-        from training.train import _cap
 
         data = load_from_disk(dataset)
         if dev_split not in data:

@@ -21,6 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from attribution.training.brat import BratDocument, Event, TextSpan, read_brat
+from attribution.training.records import Provenance, SentenceRecord, clip_spans, context, is_page_noise
+
 from attribution.clean import clean
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 from attribution.lexicon import cue_forms
@@ -34,8 +37,6 @@ from attribution.source_types import (
     classify_mention,
     resolve_sources,
 )
-from training.brat import BratDocument, Event, TextSpan, read_brat
-from training.records import Provenance, SentenceRecord, clip_spans, context, is_page_noise
 
 CORPUS = "polnear"
 SPLITS = ("train", "dev")

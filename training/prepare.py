@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from training import journ, polnear, tracker
-from training.records import SentenceRecord
-from training.spec import SPEC_DIR, doc_ids, document_rounds, load_units
-from training.splits import GOLD_DIR, check_disjoint, gold_doc_ids, story_split
+from attribution.training import journ, polnear, tracker
+from attribution.training.records import SentenceRecord
+from attribution.training.spec import SPEC_DIR, doc_ids, document_rounds, load_units
+from attribution.training.splits import GOLD_DIR, check_disjoint, gold_doc_ids, story_split
 
 Progress = Callable[[str], None]
 

@@ -3,7 +3,7 @@
 The directory itself (weights in half precision as safetensors, tokenizer, ``config.json`` with the label maps,
 ``attribution_config.json`` with the typed settings and library versions) is written by
 :meth:`attribution.model.saved.SavedModel.save`, the class scoring reads it back with. Beside it training puts
-``training_config.json`` (the full :class:`~training.config.TrainConfig`), ``metrics.json`` and a generated
+``training_config.json`` (the full :class:`~attribution.training.config.TrainConfig`), ``metrics.json`` and a generated
 ``README.md`` model card.
 """
 
@@ -14,8 +14,9 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from attribution.training.config import TrainConfig
+
 from attribution.model.saved import ModelSettings, SavedModel, design_max_length, library_versions
-from training.config import TrainConfig
 
 __all__ = ["library_versions", "save_model", "write_model_card"]
 

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from attribution.training.records import Provenance, SentenceRecord
+
 from attribution.corpora import load_text, text_fingerprint
 from attribution.labels import BOILERPLATE, check_label
-from training.records import Provenance, SentenceRecord
 
 SPEC_DIR = Path(__file__).parent / "spec_labels"
 

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from training.spec import doc_ids
+from attribution.training.spec import doc_ids
 
 GOLD_DIR = Path(__file__).resolve().parent.parent / "eval" / "gold"
 DEV_SHARE = 0.3

@@ -17,10 +17,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from attribution.training.records import Provenance, SentenceRecord, context
+
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE
 from attribution.segment import segment
 from attribution.sources import find_attribution
-from training.records import Provenance, SentenceRecord, context
 
 CORPUS = "anonymous_source_tracker"
 PATH = Path("anonymous_source_tracker") / "anon_snippets.jsonl.gz"

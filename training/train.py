@@ -2,7 +2,7 @@
 
 Model selection is on dev macro-F1 over the three sentence labels; the rare
 ``anonymous_source_quote`` class is up-weighted in the loss; runs are seeded.
-The result is a self-contained model directory (see :mod:`training.save`).
+The result is a self-contained model directory (see :mod:`attribution.training.save`).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from typing import Any
 
 import numpy as np
 import torch
+from attribution.training.augment import swap_sources
+from attribution.training.config import TrainConfig
+from attribution.training.features import CONTEXT_ONLY, Record, group_articles, pair_features, window_features
+from attribution.training.user_data import DEFAULT_COLUMNS, Columns, read_user_files
 
 from attribution.labels import LABELS
 from attribution.model import check_safetensors
 from attribution.model.tags import ALL_TAGS, ID2TAG, IGNORE, SENTENCE_IDS, TAG2ID, sentence_tag_id
-from training.augment import swap_sources
-from training.config import TrainConfig
-from training.features import CONTEXT_ONLY, Record, group_articles, pair_features, window_features
-from training.user_data import DEFAULT_COLUMNS, Columns, read_user_files
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -193,10 +193,9 @@ def _stage_value(per_stage: list | None, config: TrainConfig, n: int, default: A
 
 def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) -> dict[str, Any]:
     """Run the configured training and save the model directory; return its metrics and timings."""
+    from attribution.training.save import save_model
     from datasets import Dataset
     from transformers import DataCollatorForTokenClassification, DataCollatorWithPadding, TrainingArguments, set_seed
-
-    from training.save import save_model
 
     started = time.perf_counter()
     set_seed(config.seed)

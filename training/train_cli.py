@@ -7,14 +7,17 @@ import json
 import sys
 from pathlib import Path
 
+from attribution.training.config import TrainConfig
+from attribution.training.user_data import Columns, UserDataError
+
+from attribution.extras import require_train
 from attribution.model.saved import SavedModel
-from training.config import TrainConfig
-from training.user_data import Columns, UserDataError
 
 
 def run_train(args: argparse.Namespace) -> int:
     """Train a model (window or pair design) and write its model directory with a model card."""
-    from training.train import train
+    require_train("attribution train")
+    from attribution.training.train import train
 
     written = json.loads(Path(args.config).read_text(encoding="utf-8")) if args.config else {}
     values = TrainConfig.from_dict(written).to_dict() if args.config else {}
@@ -58,7 +61,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("train", help="fine-tune a model", description=run_train.__doc__)
-    p.add_argument("--config", help="training config JSON (fields of training.config.TrainConfig)")
+    p.add_argument("--config", help="training config JSON (fields of attribution.training.config.TrainConfig)")
     p.add_argument("--out", help="model directory to write")
     p.add_argument("--design", choices=("window", "pair"))
     p.add_argument("--dataset", help="prepared DatasetDict from `attribution prepare-data` (default data/prepared)")

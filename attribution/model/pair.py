@@ -33,7 +33,8 @@ def _spans(sentence: Sentence, label: str) -> tuple[tuple[int, int] | None, tupl
 
 def sentence_pairs(texts: Sequence[str]) -> list[tuple[str, str]]:
     """(previous sentence, sentence) for each sentence of one article, in order; the first sentence's previous
-    is the empty string. Training (:func:`training.features.pair_features`) and inference build pairs here."""
+    is the empty string. Training (:func:`attribution.training.features.pair_features`) and inference build
+    pairs here."""
     return [(texts[i - 1] if i else "", text) for i, text in enumerate(texts)]
 
 

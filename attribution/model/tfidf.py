@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from attribution.extras import require_train
 from attribution.labels import LABELS
 from attribution.model.saved import BASELINE_FILE
 from attribution.results import Prediction
@@ -34,6 +35,7 @@ def pairs(sentences: Sequence[str]) -> list[str]:
 
 
 def make_vectorizer(vocabulary: dict[str, int] | None = None, idf: Sequence[float] | None = None):
+    require_train("the TF-IDF baseline", ("sklearn",))
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
