@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from attribution.ingest import TABLE_SUFFIXES, StdinPath
+from attribution.tables import open_text
 
 
 def count_articles(paths: Iterable[Path]) -> int | None:
@@ -44,12 +45,12 @@ def _rows(path: Path) -> int:
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).metadata.num_rows
-    if suffix == ".jsonl":
-        with path.open("rb") as handle:
-            return sum(1 for line in handle if line.strip())
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # article texts exceed the default 128 KB
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)  # less the header
+    with path.open("rb") as handle:  # decoded as the reader decodes it: UTF-8, or UTF-16/32 by the BOM
+        text, _ = open_text(handle, newline="\n" if suffix == ".jsonl" else "")  # the newlines the readers use
+        if suffix == ".jsonl":
+            return sum(1 for line in text if line.strip())
+        return max(sum(1 for _ in csv.reader(text)) - 1, 0)  # less the header
 
 
 def _duration(seconds: float) -> str:

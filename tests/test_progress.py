@@ -39,6 +39,20 @@ def test_count_articles_counts_files_and_table_rows(tmp_path):
     assert count_articles([jsonl, tmp_path / "missing.jsonl"]) is None  # not known: no total, the bar still runs
 
 
+def test_count_articles_decodes_tables_as_the_readers_do(tmp_path):
+    # UTF-16 tables (decoded by their byte-order mark): counted in characters, not bytes, so a BOM, the
+    # zero bytes of each newline and a line break inside a quoted cell give the same count the reader scores
+    jsonl = tmp_path / "t16.jsonl"
+    jsonl.write_bytes('{"id": 1, "text": "x"}\n\n{"id": 2, "text": "y"}\n'.encode("utf-16"))
+    table = tmp_path / "t16.csv"
+    table.write_bytes('id,text\n1,"über\r\nzwei Zeilen"\n2,plain\n'.encode("utf-16"))
+    assert count_articles([jsonl]) == 2
+    assert count_articles([table]) == 2
+    from attribution.ingest import iter_documents
+
+    assert len(list(iter_documents([jsonl, table]))) == count_articles([jsonl, table])
+
+
 def test_without_a_terminal_progress_is_plain_lines_with_total_and_time_left(tmp_path, capsys):
     inputs, out = tmp_path / "in.jsonl", tmp_path / "s.jsonl"
     _write_jsonl(inputs, 12)
