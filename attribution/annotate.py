@@ -146,8 +146,9 @@ def run_annotate(args: argparse.Namespace) -> int:
     analyzer = load(model)
     documents = iter_documents(args.paths, id_column=args.id_column, text_column=args.text_column)
     skipped: list[str] = []
-    tasks = annotate(analyzer.analyze_many(documents), analyzer.model_name if model != DEFAULT_MODEL else model,
-                     args.select, args.n, args.seed, args.by, on_skip=lambda doc_id, why: skipped.append(doc_id))
+    version = model if model in (DEFAULT_MODEL, "rules") else Path(model).name  # a name, not this machine's path
+    tasks = annotate(analyzer.analyze_many(documents), version, args.select, args.n, args.seed, args.by,
+                     on_skip=lambda doc_id, why: skipped.append(doc_id))
     if not tasks:
         print("attribution annotate: no article with sentences was found", file=sys.stderr)
         return 1

@@ -259,3 +259,22 @@ def test_a_json_file_of_json_lines_is_still_read_as_records(tmp_path):
     path.write_text('{"doc_id": "a", "sent_idx": 0, "text": "Hi there.", "label": "direct_fact"}\n'
                     '{"doc_id": "a", "sent_idx": 1, "text": "Bye now.", "label": "direct_fact"}\n', encoding="utf-8")
     assert [r["text"] for r in read_user_file(path)] == ["Hi there.", "Bye now."]
+
+
+def test_doccano_jsonl_exports_are_read_both_ways(tmp_path):
+    text = "The council met. Critics said no."
+    path = tmp_path / "doccano.jsonl"
+    rows = [{"id": 7, "text": text, "label": [[17, 33, "anonymous_source_quote"], [0, 16, "direct_fact"],
+                                               [17, 24, "Source"], [25, 29, "Cue"]]},
+            {"id": 8, "text": text, "entities": [{"id": 1, "label": "reported_claim", "start_offset": 0,
+                                                  "end_offset": 16}]},
+            {"id": 9, "text": "Not labelled yet.", "label": []}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    records = read_user_file(path)
+    assert [(r["doc_id"], r["sent_idx"], r["text"], r["label"]) for r in records] == [
+        ("7", 0, "The council met.", "direct_fact"), ("7", 1, "Critics said no.", "anonymous_source_quote"),
+        ("8", 0, "The council met.", "reported_claim")]
+    assert (records[1]["source_spans"], records[1]["cue_spans"]) == ([[0, 7]], [[8, 12]])
+    path.write_text(json.dumps({"id": 1, "text": text, "label": [[0, 16, "opinion"]]}) + "\n", encoding="utf-8")
+    with pytest.raises(UserDataError, match=r"doccano.jsonl:1: unknown label 'opinion'"):
+        read_user_file(path)

@@ -7,6 +7,9 @@ text and its label (column names mappable); article records carry
 problem (missing file or column, empty file, unknown label) is a
 :class:`UserDataError` naming the file and line.
 
+doccano's JSONL export of a sequence-labelling project (``{"text": ..., "label": [[start, end, label], ...]}``,
+or ``"entities"`` with ``start_offset`` / ``end_offset`` / ``label``) is read the same way, one article a line.
+
 A ``.json`` file holding a list of tasks (objects with ``data``), as Label Studio exports a project labelled
 with the interface ``attribution annotate --label-config`` writes, is read as such (see
 :func:`read_label_studio`): each labelled sentence span becomes a sentence record, its Source and Cue spans
@@ -73,6 +76,10 @@ def read_user_file(path: str | Path, columns: Columns = DEFAULT_COLUMNS) -> list
     records: list[dict[str, Any]] = []
     for n, row in rows:
         where = f"{path}:{n}"
+        if _is_doccano(row):  # a doccano sequence-labelling export line: an article with labelled spans
+            doc_id = str(row.get(columns.doc_id) or row.get("id") or f"{path.stem}:{n}")
+            records.extend(_task_records(row["text"], doc_id, _doccano_results(row, where), where))
+            continue
         if "sentences" in row:  # a whole article
             doc_id = str(row.get(columns.doc_id) or row.get("id") or f"{path.stem}:{n}")
             if not isinstance(row["sentences"], list) or not row["sentences"]:
@@ -97,6 +104,8 @@ def read_user_file(path: str | Path, columns: Columns = DEFAULT_COLUMNS) -> list
         except (TypeError, ValueError) as exc:
             raise UserDataError(f"{where}: {columns.order!r} must be an integer, got {row[columns.order]!r}") from exc
         records.append(_record(str(row[columns.doc_id]), order, text, _label(row[columns.label], where)))
+    if not records:
+        raise UserDataError(f"{path}: no line has a labelled sentence")
     return records
 
 
@@ -241,3 +250,22 @@ def _task_records(text: str, doc_id: str, results: list[Any], where: str) -> lis
         offset = ordered[holder][0][0]
         records[holder][SPAN_FIELDS[label]].append([start - offset, end - offset])
     return records
+
+
+def _is_doccano(row: dict[str, Any]) -> bool:
+    return isinstance(row.get("text"), str) and (isinstance(row.get("label"), list)
+                                                  or isinstance(row.get("entities"), list))
+
+
+def _doccano_results(row: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    """doccano's spans as Label Studio ``labels`` results (character offsets, no quoted text)."""
+    results = []
+    for span in row["entities"] if isinstance(row.get("entities"), list) else row["label"]:
+        if isinstance(span, dict) and {"start_offset", "end_offset", "label"} <= span.keys():
+            start, end, label = span["start_offset"], span["end_offset"], span["label"]
+        elif isinstance(span, list | tuple) and len(span) == 3:
+            start, end, label = span
+        else:
+            raise UserDataError(f"{where}: {span!r} is not a [start, end, label] span")
+        results.append({"type": "labels", "value": {"start": start, "end": end, "labels": [label]}})
+    return results
