@@ -143,6 +143,10 @@ def run_annotate(args: argparse.Namespace) -> int:
         if path is not None and not path.parent.is_dir():
             raise FileNotFoundError(f"{path}: the folder {path.parent} does not exist")
     model = args.model or DEFAULT_MODEL
+    if model != "rules" and (args.quiet or not sys.stderr.isatty()):
+        from attribution.progress import quiet_model_loading
+
+        quiet_model_loading(warnings=not args.quiet)  # transformers' "Loading weights" bar, as score does
     analyzer = load(model)
     documents = iter_documents(args.paths, id_column=args.id_column, text_column=args.text_column)
     skipped: list[str] = []

@@ -278,3 +278,11 @@ def test_doccano_jsonl_exports_are_read_both_ways(tmp_path):
     path.write_text(json.dumps({"id": 1, "text": text, "label": [[0, 16, "opinion"]]}) + "\n", encoding="utf-8")
     with pytest.raises(UserDataError, match=r"doccano.jsonl:1: unknown label 'opinion'"):
         read_user_file(path)
+
+
+def test_a_json_list_that_is_not_label_studio_tasks_says_so(tmp_path):
+    path = tmp_path / "min.json"  # Label Studio's JSON-MIN export: flat rows, no 'data'
+    path.write_text(json.dumps([{"id": 1, "text": TEXT, "sentence": [{"start": 0, "end": 16,
+                                                                       "labels": ["direct_fact"]}]}]), encoding="utf-8")
+    with pytest.raises(UserDataError, match="not of Label Studio tasks.*JSON-MIN"):
+        read_user_file(path)

@@ -134,6 +134,9 @@ def _label_studio_tasks(path: Path) -> list[dict[str, Any]] | None:
         loaded = [loaded]  # one task
     if isinstance(loaded, list) and loaded and all(isinstance(t, dict) and "data" in t for t in loaded):
         return loaded
+    if isinstance(loaded, list):  # JSON-MIN or another tool's list: no task data to read offsets against
+        raise UserDataError(f"{path}: a JSON list, but not of Label Studio tasks (objects with 'data'); export the "
+                            "project as JSON (not JSON-MIN), or give one JSON record a line")
     return None
 
 
