@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from attribution.annotate import CUE, SOURCE
 from attribution.jsonl import iter_json_objects
 from attribution.labels import LABELS
 
@@ -65,7 +66,8 @@ def _label(value: Any, where: str) -> str:
 
 
 def read_user_file(path: str | Path, columns: Columns = DEFAULT_COLUMNS) -> list[dict[str, Any]]:
-    """Sentence records (doc_id, sent_idx, text, label, empty spans) from one user file."""
+    """Sentence records (doc_id, sent_idx, text, label, source and cue spans: empty unless the file has them)
+    from one user file: sentence or article records, a doccano JSONL or a Label Studio JSON export."""
     path = Path(path)
     tasks = _label_studio_tasks(path)
     if tasks is not None:
@@ -118,8 +120,8 @@ def read_user_files(paths: list[str], columns: Columns = DEFAULT_COLUMNS) -> lis
     return [record for path in paths for record in read_user_file(path, columns)]
 
 
-#: Span labels of the labelling interface (attribution.annotate's Source and Cue) and the record field of each.
-SPAN_FIELDS = {"Source": "source_spans", "Cue": "cue_spans"}
+#: The span labels of the labelling interface (attribution.annotate's Source and Cue), and the record field of each.
+SPAN_FIELDS = {SOURCE: "source_spans", CUE: "cue_spans"}
 
 
 def _label_studio_tasks(path: Path) -> list[dict[str, Any]] | None:
