@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
+from attribution.annotate import register as register_annotate
 from attribution.eval.cli import register as register_evaluate
 from attribution.extras import MissingExtraError
 from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
@@ -174,7 +175,7 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
 
 #: Subcommand registrars; later issues add prepare-data, train and evaluate here.
 SUBCOMMANDS: list[Registrar] = [_add_score, register_prepare_data, register_filter_data, register_train,
-                               register_evaluate, register_summarize]
+                               register_evaluate, register_summarize, register_annotate]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -80,7 +80,7 @@ def _resolved(path: Path) -> Path:
     return Path(os.path.realpath(path))  # symbolic links followed, ".." resolved, whether or not it exists
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     """Whether ``a`` and ``b`` are one file: one resolved path, or one inode (a hard link)."""
     if _resolved(a) == _resolved(b):
         return True
@@ -105,7 +105,7 @@ def check_output_locations(outputs: Outputs) -> None:
     files = outputs.files()
     for i, (option_a, a) in enumerate(files):
         for option_b, b in files[i + 1 :]:
-            if _same_file(a, b):
+            if same_file(a, b):
                 raise OutputError(f"{a}: {option_a} and {option_b} would both write this file; give them different "
                                   "paths")
     records = [(option, path) for option, path in files if option in ("--output", "--articles")]
@@ -136,7 +136,7 @@ def check_inputs(inputs: Iterable[str | Path], outputs: Outputs) -> None:
         if path.is_dir():
             continue
         for option, output in files:
-            if _same_file(path, output):
+            if same_file(path, output):
                 raise OutputError(f"{path}: is an input and also the {option} file, which would overwrite it")
 
 
