@@ -180,3 +180,11 @@ def test_portable_paths(tmp_path, monkeypatch):
     values = config.portable_dict()
     assert values["init_from"] == "default" and values["base_model"] == "" and values["train_files"] == ["a.jsonl"]
     assert values["output_dir"] == "out"
+
+
+def test_the_shipped_model_directory_holds_no_machine_paths():
+    for path in DEFAULT_MODEL_DIR.iterdir():
+        if path.suffix in (".json", ".md"):
+            text = path.read_text(encoding="utf-8")
+            found = [m for m in ("site-packages", "/work/", "/tmp/", "/root/", "/home/") if m in text]
+            assert not found, (path.name, found)

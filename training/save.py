@@ -104,6 +104,11 @@ def _training_dev(training: dict[str, Any]) -> list[str]:
             + f": {label}.", ""]
 
 
+def _dataset_of(block: dict[str, Any] | None) -> str:
+    """`` (of `data/prepared`)`` for a dev block scored by model_report on a named dataset, else nothing."""
+    return f" (of `{block['_dataset']}`)" if block and block.get("_dataset") else ""
+
+
 def write_model_card(model_dir: str | Path) -> Path:
     """(Re)generate ``README.md`` from the directory's config, settings and metrics: the run's real data (the
     user's files and counts, or the prepared dataset), its parent model, settings, steps and dev numbers (a dev
@@ -161,11 +166,11 @@ def write_model_card(model_dir: str | Path) -> Path:
         "## Quality",
         "",
         *_training_dev(training),
-        *(["### Dev set", "", *_table(metrics.get("dev")), ""]
+        *([f"### Dev set{_dataset_of(metrics.get('dev'))}", "", *_table(metrics.get("dev")), ""]
           if metrics.get("dev") or not (any(k.startswith("dev:") for k in metrics) or _training_dev(training))
           else []),
         *[line for key in sorted(k for k in metrics if k.startswith("dev:"))
-          for line in (f"### Dev: the `{key[4:]}` split", "", *_table(metrics[key]), "")],
+          for line in (f"### Dev: the `{key[4:]}` split{_dataset_of(metrics[key])}", "", *_table(metrics[key]), "")],
         "### Project hand-labelled evaluation set (eval/gold, scored by `attribution evaluate`)",
         "",
         *_table(metrics.get("gold")),
