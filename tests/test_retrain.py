@@ -98,6 +98,8 @@ def test_one_warm_up_step_is_refused_and_forced_changes_no_weight(tmp_path, tiny
     assert main(command + ["--force"]) == 0  # what the refusal protects from: the weights do not move
     before, after = load_file(tiny_default / "model.safetensors"), load_file(tmp_path / "one" / "model.safetensors")
     assert before.keys() == after.keys() and all((before[k] == after[k]).all() for k in before)
+    card = (tmp_path / "one" / "README.md").read_text()  # a user's own parent: its data is not the project's
+    assert "continuing `model` (see its card" in card and "research" not in card and "PolNeAR" not in card
 
 
 def test_step_plan_counts_as_the_trainer_does():
@@ -122,6 +124,7 @@ def test_init_from_default_resolves_to_the_shipped_model(tmp_path, tiny_default,
     assert saved["init_from"] == "default" and saved["design"] == "pair"
     card = (out / "README.md").read_text()
     assert "continued from `default`" in card
+    assert "continuing the shipped default model" in card and "data/prepared" not in card
     assert (out / "tokenizer.json").read_text() == (tiny_default / "tokenizer.json").read_text()
     assert main([*train_args, "--out", str(tmp_path / "x"), "--init-from", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err

@@ -181,8 +181,10 @@ def write_model_card(model_dir: str | Path) -> Path:
         "## Intended use and limits",
         "",
         (("Research on sourcing in English news. Trained on the files listed above"
-          + (", continuing a model trained on the project's research corpora (US political news 2015–16, BBC "
-             "2004–05, Wikinews-cited pages, recent US stories)" if config.get("init_from") else "")
+          + (", continuing the shipped default model, trained on the project's research corpora (US political "
+             "news 2015–16, BBC 2004–05, Wikinews-cited pages, recent US stories)"
+             if config.get("init_from") == "default" else
+             f", continuing `{config['init_from']}` (see its card for its data)" if config.get("init_from") else "")
           + ": text unlike them is out of distribution.") if user_run else
          "Research on sourcing in English news (shares of anonymous sourcing, who is quoted). Trained on US political "
          "news (2015–16), BBC (2004–05), Wikinews-cited pages and recent US stories: other genres, languages and "
@@ -192,9 +194,13 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         "## Licences",
         "",
-        ("Weights: Apache-2.0 (derived from all-MiniLM-L6-v2). Training data: the files above, under whatever terms "
-         "apply to them" + ("; the parent model was trained on research-use corpora (see its card)"
-                            if config.get("init_from") else "") + ".") if user_run else
+        ((f"Weights: derived from `{config['base_model']}`, under its licence." if config.get("base_model")
+          and not config.get("init_from") else "Weights: Apache-2.0 (derived from all-MiniLM-L6-v2).")
+         + " Training data: the files above, under whatever terms apply to them"
+         + ("; the parent model was trained on research-use corpora (PolNeAR, journalistic-sourcing ground truth, "
+            "BBC News, Wikinews pages), not redistributed; see its card" if config.get("init_from") == "default"
+            else "; for the parent model's data see its card" if config.get("init_from") else "") + ".")
+        if user_run else
         "Weights: Apache-2.0 (derived from all-MiniLM-L6-v2). Training data: research-use corpora (PolNeAR, "
         "journalistic-sourcing ground truth, BBC News, Wikinews pages), not redistributed; see docs/data.md.",
         "",
