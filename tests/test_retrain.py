@@ -71,7 +71,7 @@ def test_the_readme_command_trains_the_pair_design_and_refuses_too_few_steps(tmp
     assert main(command + ["--force"]) == 0
     assert SavedModel.settings_of(tmp_path / "mine").design == "pair"
     card = (tmp_path / "mine" / "README.md").read_text()
-    assert "trained with --force" in card
+    assert "optimizer steps per stage: 3 (2 with a non-zero learning rate)" in card and "with --force" in card
     assert main(["train", "--train", str(EXAMPLE), "--out", str(tmp_path / "readme"), "--epochs", "3",
                  "--batch-size", "2", "--base-model", str(tiny_base), "--max-length", "48"]) == 0  # as README
     assert SavedModel.settings_of(tmp_path / "readme").design == "pair"

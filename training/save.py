@@ -123,7 +123,8 @@ def write_model_card(model_dir: str | Path) -> Path:
     history = training.get("history", [])
     window = settings.design == "window"
     user_run = bool(config.get("train_files"))
-    steps = ", ".join(f"{h['steps']}" for h in history) or "n/a"
+    steps = ", ".join(f"{h['steps']}" + (f" ({h['learning_steps']} with a non-zero learning rate)"
+                                          if "learning_steps" in h else "") for h in history) or "n/a"
     lines = [
         "---",
         "license: apache-2.0",
