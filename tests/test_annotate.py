@@ -303,3 +303,31 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, arti
     assert main(["annotate", str(articles), "--out", str(out), "--label-config", str(out), "--model", "rules",
                  "-q"]) == 2
     assert not out.exists()
+
+
+def test_round_trip_through_training_the_corrected_sentences_come_out_corrected(tmp_path, articles):
+    """annotate -> correct as an annotator would -> export -> train -> the trained model gives the corrections."""
+    from tests.tiny_model import tiny_encoder
+
+    tasks = _annotate(tmp_path, articles)
+    budget = next(t for t in tasks if t["data"]["doc_id"] == "budget")
+    corrected = _accept(budget, 1)
+    changed = {}
+    for sentence, label in (("Rain fell", "reported_claim"), ("The council met", "anonymous_source_quote")):
+        result = next(r for r in corrected["result"] if r["value"]["text"].startswith(sentence))
+        assert result["value"]["labels"] != [label]  # a real correction of the pre-annotation
+        result["value"]["labels"] = [label]
+        changed[result["value"]["text"]] = label
+    budget["annotations"] = [corrected]
+    next(t for t in tasks if t["data"]["doc_id"] == "plant")["annotations"] = []
+    export = _export(tmp_path, tasks)
+    model = tmp_path / "corrected"
+    base = tiny_encoder(tmp_path / "encoder")
+    # a few sentences: many epochs at a high rate so the tiny model learns them (forced past the step check)
+    assert main(["train", "--train", str(export), "--out", str(model), "--base-model", str(base), "--epochs", "60",
+                 "--batch-size", "2", "--learning-rate", "3e-3", "--max-length", "48", "--force", "--seed", "0"]) == 0
+    sentences = attribution.load(str(model)).analyze(ARTICLE, "budget").sentences
+    got = {s.text: s.label for s in sentences}
+    assert {text: got[text] for text in changed} == changed
+    wanted = {r["text"]: r["label"] for r in read_user_file(export)}
+    assert got == wanted
