@@ -89,8 +89,9 @@ def read_user_file(path: str | Path, columns: Columns = DEFAULT_COLUMNS) -> list
             for i, sentence in enumerate(row["sentences"]):
                 if not isinstance(sentence, dict) or not str(sentence.get(columns.text) or "").strip():
                     raise UserDataError(f"{where}: sentence {i} has no {columns.text!r}")
-                records.append(_record(doc_id, i, sentence[columns.text], _label(sentence.get(columns.label),
-                                                                                  f"{where} sentence {i}")))
+                records.append(_record(doc_id, i, sentence[columns.text],
+                                       _label(sentence.get(columns.label), f"{where} sentence {i}"), sentence,
+                                       f"{where} sentence {i}"))
             continue
         missing = [c for c in (columns.doc_id, columns.order, columns.text, columns.label) if c not in row]
         if missing:
@@ -105,15 +106,48 @@ def read_user_file(path: str | Path, columns: Columns = DEFAULT_COLUMNS) -> list
             order = int(row[columns.order])
         except (TypeError, ValueError) as exc:
             raise UserDataError(f"{where}: {columns.order!r} must be an integer, got {row[columns.order]!r}") from exc
-        records.append(_record(str(row[columns.doc_id]), order, text, _label(row[columns.label], where)))
+        records.append(_record(str(row[columns.doc_id]), order, text, _label(row[columns.label], where), row, where))
     if not records:
         raise UserDataError(f"{path}: no line has a labelled sentence")
     return records
 
 
-def _record(doc_id: str, order: int, text: str, label: str) -> dict[str, Any]:
-    return {"doc_id": doc_id, "sent_idx": order, "text": text, "label": label, "source_spans": [],
-            "cue_spans": [], "corpus": "user"}
+def _record(doc_id: str, order: int, text: str, label: str, row: dict[str, Any] | None = None,
+            where: str = "") -> dict[str, Any]:
+    """One sentence record; ``row``'s optional ``source`` and ``cue`` fields give its spans (see :func:`_spans`)."""
+    row = row or {}
+    return {"doc_id": doc_id, "sent_idx": order, "text": text, "label": label,
+            "source_spans": _spans(row.get("source"), text, f"{where} source"),
+            "cue_spans": _spans(row.get("cue"), text, f"{where} cue"), "corpus": "user"}
+
+
+def _spans(value: Any, text: str, where: str) -> list[list[int]]:
+    """Spans of a sentence's ``source`` or ``cue`` field, as ``[start, end]`` offsets into the sentence.
+
+    The field may be the mention as a string (its first occurrence in the sentence), a ``[start, end]`` pair,
+    or a list of either (a source named in two places); empty or missing means none. A string not in the
+    sentence, or offsets outside it, is an error naming the line, not a silently dropped span."""
+    if value is None or value == "" or value == []:
+        return []
+    items = value if isinstance(value, list) and not _is_pair(value) else [value]
+    spans = []
+    for item in items:
+        if isinstance(item, str):
+            start = text.find(item.strip())
+            if not item.strip() or start < 0:
+                raise UserDataError(f"{where}: {item!r} is not in the sentence")
+            spans.append([start, start + len(item.strip())])
+        elif _is_pair(item) and 0 <= item[0] < item[1] <= len(text):
+            spans.append([int(item[0]), int(item[1])])
+        else:
+            raise UserDataError(f"{where}: expected the mention as text or [start, end] offsets inside the "
+                                f"sentence (0 to {len(text)}), got {item!r}")
+    return spans
+
+
+def _is_pair(value: Any) -> bool:
+    return (isinstance(value, list | tuple) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
 
 
 def read_user_files(paths: list[str], columns: Columns = DEFAULT_COLUMNS) -> list[dict[str, Any]]:
