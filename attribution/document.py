@@ -31,7 +31,10 @@ from attribution.segment import Sentence
 
 @dataclass(frozen=True)
 class Attributed:
-    """The attribute stage's reading of one sentence: source and cue as trimmed article spans, the source's type."""
+    """The attribute stage's reading of one sentence: source and cue as trimmed article spans, the source's type.
+
+    Its fields are :class:`~attribution.results.SentenceResult`'s span fields, by name: a sentence result is built
+    from it field for field."""
 
     source: str | None = None
     source_start: int | None = None
@@ -70,8 +73,7 @@ class Document(ingest.Document):
             return []
         attributions = self.attributions or [Attributed()] * len(self.sentences)
         return [
-            SentenceResult(self.doc_id, s.idx, s.start, s.end, s.text, pred.label, pred.probs, a.source,
-                           a.source_start, a.source_end, a.cue, a.cue_start, a.cue_end, a.source_type)
+            SentenceResult(self.doc_id, s.idx, s.start, s.end, s.text, pred.label, pred.probs, **vars(a))
             for s, pred, a in zip(self.sentences, self.predictions, attributions, strict=True)
         ]
 

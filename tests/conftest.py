@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to the shared data and example page, skipped cleanly where absent."""
+"""Shared fixtures: paths to the shared data and example page, skipped cleanly where absent; one tiny
+random-weight encoder per test session for the training tests."""
 
 from __future__ import annotations
 
@@ -21,3 +22,11 @@ def menafn_page() -> Path:
 @pytest.fixture
 def examples_dir() -> Path:
     return REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def tiny_base(tmp_path_factory) -> Path:
+    """A 2-layer, 32-wide random-weight encoder (``tests.tiny_model.tiny_encoder``), built once per session."""
+    from tests.tiny_model import tiny_encoder
+
+    return tiny_encoder(tmp_path_factory.mktemp("tiny") / "encoder")

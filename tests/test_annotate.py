@@ -305,10 +305,8 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, arti
     assert not out.exists()
 
 
-def test_round_trip_through_training_the_corrected_sentences_come_out_corrected(tmp_path, articles):
+def test_round_trip_through_training_the_corrected_sentences_come_out_corrected(tmp_path, articles, tiny_base):
     """annotate -> correct as an annotator would -> export -> train -> the trained model gives the corrections."""
-    from tests.tiny_model import tiny_encoder
-
     tasks = _annotate(tmp_path, articles)
     budget = next(t for t in tasks if t["data"]["doc_id"] == "budget")
     corrected = _accept(budget, 1)
@@ -322,9 +320,8 @@ def test_round_trip_through_training_the_corrected_sentences_come_out_corrected(
     next(t for t in tasks if t["data"]["doc_id"] == "plant")["annotations"] = []
     export = _export(tmp_path, tasks)
     model = tmp_path / "corrected"
-    base = tiny_encoder(tmp_path / "encoder")
     # a few sentences: many epochs at a high rate so the tiny model learns them (forced past the step check)
-    assert main(["train", "--train", str(export), "--out", str(model), "--base-model", str(base), "--epochs", "60",
+    assert main(["train", "--train", str(export), "--out", str(model), "--base-model", str(tiny_base), "--epochs", "60",
                  "--batch-size", "2", "--learning-rate", "3e-3", "--max-length", "48", "--force", "--seed", "0"]) == 0
     sentences = attribution.load(str(model)).analyze(ARTICLE, "budget").sentences
     got = {s.text: s.label for s in sentences}

@@ -21,16 +21,11 @@ from attribution.training.train import step_plan
 from attribution.cli import main
 from attribution.model.saved import ModelSettings, SavedModel
 from attribution.pipeline import DEFAULT_MODEL_DIR
-from tests.tiny_model import synthetic_records, tiny_encoder, write_jsonl
+from tests.tiny_model import synthetic_records, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "training" / "examples" / "my_labels.jsonl"
 TINY = ["--batch-size", "4", "--max-length", "48"]
-
-
-@pytest.fixture(scope="module")
-def tiny_base(tmp_path_factory):
-    return tiny_encoder(tmp_path_factory.mktemp("tiny") / "encoder")
 
 
 @pytest.fixture(scope="module")

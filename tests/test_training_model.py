@@ -9,16 +9,11 @@ from attribution.training.user_data import Columns, UserDataError, read_user_fil
 import attribution
 from attribution.cli import main
 from attribution.labels import LABELS
-from tests.tiny_model import synthetic_records, tiny_encoder, write_jsonl
+from tests.tiny_model import synthetic_records, write_jsonl
 
 ARTICLE = ("Budget talks stall\n"
            "Officials said the talks had stalled on Friday. The council met on Monday. "
            "Mayor Ellen Park said the plan would cost 40 dollars. The plant employs 12 people.")
-
-
-@pytest.fixture(scope="module")
-def tiny_base(tmp_path_factory):
-    return tiny_encoder(tmp_path_factory.mktemp("tiny") / "encoder")
 
 
 @pytest.fixture(scope="module")
