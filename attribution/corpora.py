@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 DATA_DIR_ENV = "ATTRIBUTION_DATA_DIR"
 DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
+_MARK = "\u0001"
 
 
 class DataMissingError(FileNotFoundError):
@@ -37,6 +40,13 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
 
 
 @lru_cache(maxsize=8)
+def _lines(path: Path) -> list[dict]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@lru_cache(maxsize=8)
 def _records(path: Path, key: str) -> dict[Any, dict]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:
@@ -49,21 +59,62 @@ def load_text(locator: dict[str, Any], data_dir: str | Path | None = None) -> st
     ``{"file": "polnear/dev/text/x.txt"}`` reads a text file;
     ``{"file": "bbc_news/….jsonl.gz", "key": "id", "value": "politics/012", "field": "text"}``
     reads one record's field; an optional ``"item"`` index and ``"item_field"`` step into
-    a list inside the record (the Wikinews scraped source pages).
+    a list inside the record (the Wikinews scraped source pages); ``"line": n`` instead of a key takes the
+    n-th record of a file whose records have no unique key, and ``"clean": "snippet"`` joins the plain text
+    of a search snippet (:func:`clean_snippet`).
     """
     root = resolve_data_dir(data_dir)
     path = root / locator["file"]
     if not path.exists():
         raise DataMissingError(f"{path} not found in the data directory {root}")
-    if "key" not in locator:
+    if "key" not in locator and "line" not in locator:
         return path.read_text(encoding="utf-8")
-    records = _records(path, locator["key"])
-    if locator["value"] not in records:
-        raise DataMissingError(f"no record with {locator['key']}={locator['value']!r} in {path}")
-    value: Any = records[locator["value"]][locator["field"]]
+    if "line" in locator:  # records without a unique key (tracker snippets): the record's position in the file
+        rows = _lines(path)
+        if not 0 <= locator["line"] < len(rows):
+            raise DataMissingError(f"no record at line {locator['line']} of {path}")
+        record = rows[locator["line"]]
+    else:
+        records = _records(path, locator["key"])
+        if locator["value"] not in records:
+            raise DataMissingError(f"no record with {locator['key']}={locator['value']!r} in {path}")
+        record = records[locator["value"]]
+    value: Any = record[locator["field"]]
     if "item" in locator:
         value = value[locator["item"]][locator["item_field"]]
+    if locator.get("clean") == "snippet":
+        value = clean_snippet(value)[0]
+    elif locator.get("clean"):
+        raise ValueError(f"unknown cleaning {locator['clean']!r} in locator")
     return value
+
+
+def clean_snippet(content: str) -> tuple[str, list[tuple[int, int]]]:
+    """Plain search-snippet text and the offsets of its highlighted (``<b>``) parts.
+
+    The tracker's snippets carry ``<b>``, ``<br>``, entities and truncation marks; the converter and the
+    stand-off labels on snippets (``"clean": "snippet"`` in a locator) both index this plain text.
+    """
+    text = content.replace("<b>", _MARK).replace("</b>", _MARK)
+    text = re.sub(r"<br\s*/?>\s*", " ", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = html.unescape(text).replace("\xa0", " ")
+    text = re.sub(r"^\s*\.\.\.\s*|\s*\.\.\.\s*$", "", text)
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
+    text = re.sub(r" +([.,;:])", r"\1", text)
+    highlights = []
+    out: list[str] = []
+    open_at = None
+    for ch in text:
+        if ch == _MARK:
+            if open_at is None:
+                open_at = len(out)
+            else:
+                highlights.append((open_at, len(out)))
+                open_at = None
+            continue
+        out.append(ch)
+    return "".join(out), highlights
 
 
 def text_fingerprint(text: str) -> str:

@@ -26,11 +26,18 @@ def _system(kind: str):
 
 
 def load_gold(args: argparse.Namespace) -> GoldSet:
-    """``--gold`` with ``--docs``, else the project's hand-labelled set joined with the shared data."""
+    """``--gold`` with ``--docs``, the selection set (``--set selection``), else the project's hand-labelled set
+    joined with the shared data."""
     from attribution.eval.gold import load_default_gold, load_gold_files
 
     if bool(args.gold) != bool(args.docs):
         raise EvaluationInputError("--gold UNITS.jsonl and --docs DOCS.jsonl go together")
+    if args.set == "selection":
+        if args.gold or args.round:
+            raise EvaluationInputError("--set selection is the spec labels' selection set: no --gold or --round")
+        from attribution.eval.gold import load_selection
+
+        return load_selection(args.data_dir)
     if args.gold:
         if args.round:
             raise EvaluationInputError("--round selects documents of the project's gold set, not of --gold")
@@ -104,6 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--gold", metavar="UNITS.jsonl",
                    help="another gold set: units {doc_id, start, end, label} (default: the project's eval/gold)")
     p.add_argument("--docs", metavar="DOCS.jsonl", help="texts of that gold set: {doc_id, text}")
+    p.add_argument("--set", choices=("gold", "selection"), default="gold",
+                   help="the project's set to score on: gold (eval/gold, the final check; default) or selection "
+                        "(spec documents held out from training, for choosing recipes and checkpoints)")
     p.add_argument("--round", type=int, action="append", metavar="N",
                    help="only the project's documents of labelling round N (1: the first 11; 2: the 12 added "
                         "later); repeatable; default: all")

@@ -97,6 +97,33 @@ def _score(gold: GoldSet, system: Predictions) -> tuple[dict[str, Any], list[Doc
     return result, docs
 
 
+def per_kind(gold: GoldSet, docs: Sequence[DocAlignment], resamples: int, seed: int,
+             confidence: float) -> dict[str, dict[str, Any]]:
+    """Per kind of text (corpus): macro-F1 and anonymous F1 with document-bootstrap intervals, and the
+    anonymous share the system predicts against the true share over the kind's scored units."""
+    groups: dict[str, list[DocAlignment]] = {}
+    for doc in docs:
+        groups.setdefault(gold.kind(doc.doc_id), []).append(doc)
+    table = {}
+    for kind, members in sorted(groups.items()):
+        scored = [u for d in members for u in d.scored]
+        if not scored:
+            continue
+        metrics = label_metrics([u.gold.label for u in scored], [u.label for u in scored])
+        values = resampled_metrics(doc_stats(members), resample_weights(len(members), resamples, seed))
+        anonymous = "anonymous_source_quote"
+        table[kind] = {
+            "documents": len(members), "units": len(scored),
+            "macro_f1": metrics["macro_f1"], "macro_f1_ci": interval(values["macro_f1"], confidence),
+            "anonymous_f1": metrics["per_label"][anonymous]["f1"],
+            "anonymous_f1_ci": interval(values[f"f1/{anonymous}"], confidence),
+            "anonymous_support": metrics["per_label"][anonymous]["support"],
+            "anonymous_share_true": sum(u.gold.label == anonymous for u in scored) / len(scored),
+            "anonymous_share_predicted": sum(u.label == anonymous for u in scored) / len(scored),
+        }
+    return table
+
+
 def _point(metrics: dict[str, Any], name: str) -> float | None:
     if name == "macro_f1":
         return metrics["macro_f1"]
@@ -142,6 +169,7 @@ def evaluate(
         for label in LABELS:
             metrics["per_label"][label]["f1_ci"] = interval(values[f"f1/{label}"], confidence)
         metrics["anonymous_share"]["mae_ci"] = interval(values["anonymous_share_mae"], confidence)
+        metrics["per_kind"] = per_kind(gold, docs, resamples, seed, confidence)
         results.append(result)
         resampled.append(values)
     comparisons = []

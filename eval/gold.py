@@ -28,6 +28,15 @@ GOLD_LABELS = LABELS + (BOILERPLATE,)
 
 Span = tuple[int, int]
 
+#: doc-id prefixes of the shared corpora and the kind of text each is (the ``corpus`` of their documents)
+KIND_PREFIXES = {"polnear": "polnear", "journ": "journ_sourcing_gt", "bbc": "bbc_news", "wikinews": "wikinewssum",
+                 "tracker": "anonymous_source_tracker"}
+
+
+def kind_of(doc_id: str) -> str:
+    """The kind of text of a document without a ``corpus`` field: its doc-id prefix, else ``other``."""
+    return KIND_PREFIXES.get(str(doc_id).split(":", 1)[0], "other")
+
 
 @dataclass(frozen=True)
 class GoldUnit:
@@ -55,6 +64,11 @@ class GoldSet:
     units: list[GoldUnit]
     #: documents of the same set left out by a round selection: predictions for them are ignored, not errors
     excluded: frozenset[str] = frozenset()
+    #: the kind of text (corpus) of each document, for the per-kind table; see :func:`kind_of`
+    kinds: dict[str, str] | None = None
+
+    def kind(self, doc_id: str) -> str:
+        return (self.kinds or {}).get(doc_id) or kind_of(doc_id)
 
     def units_by_doc(self) -> dict[str, list[GoldUnit]]:
         """Units grouped per document (every document present, possibly with no units), in text order."""
@@ -146,18 +160,25 @@ def load_gold_files(units_path: str | Path, docs_path: str | Path) -> GoldSet:
 
 
 def load_default_gold(data_dir: str | Path | None = None, gold_dir: str | Path = DEFAULT_GOLD_DIR,
-                      rounds: Iterable[int] | None = None) -> GoldSet:
+                      rounds: Iterable[int] | None = None, split: str | None = None) -> GoldSet:
     """The project's hand-labelled set, its texts joined from the shared corpora and checked unchanged.
 
     ``rounds`` keeps only the documents of those labelling rounds (a document without ``"round"`` is of
-    round 1), so that figures published for an earlier, smaller set can be reproduced.
+    round 1), so that figures published for an earlier, smaller set can be reproduced. ``split`` keeps only
+    the documents marked with that ``"split"`` (the spec labels' ``selection`` set, :func:`load_selection`);
+    the others are left out entirely.
     """
     gold_dir = Path(gold_dir)
     root = resolve_data_dir(data_dir)
     keep = None if rounds is None else {int(r) for r in rounds}
     texts: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     excluded: set[str] = set()
+    outside: set[str] = set()
     for line_no, doc in read_jsonl(gold_dir / "documents.jsonl"):
+        if split is not None and doc.get("split", "spec") != split:
+            outside.add(str(doc.get("doc_id")))
+            continue
         if keep is not None and int(doc.get("round", 1)) not in keep:
             excluded.add(str(doc.get("doc_id")))
             continue
@@ -176,13 +197,26 @@ def load_default_gold(data_dir: str | Path | None = None, gold_dir: str | Path =
                 "data directory?"
             )
         texts[doc["doc_id"]] = text
+        kinds[doc["doc_id"]] = doc.get("corpus") or kind_of(doc["doc_id"])
     if not texts:
-        raise EvaluationInputError(f"{gold_dir}: no documents of round(s) {sorted(keep or ())}")
+        what = f"split {split!r}" if split is not None else f"round(s) {sorted(keep or ())}"
+        raise EvaluationInputError(f"{gold_dir}: no documents of {what}")
     units_path = gold_dir / "units.jsonl"
     parsed = [_unit(record, texts, n, f"{units_path}:{line_no}")
               for n, (line_no, record) in enumerate(read_jsonl(units_path))
-              if record.get("doc_id") not in excluded]  # a unit of no document still fails in _unit
+              if record.get("doc_id") not in excluded | outside]  # a unit of no document still fails in _unit
     name = "eval/gold" if gold_dir == DEFAULT_GOLD_DIR else str(gold_dir)
+    if split is not None:
+        name = f"{split} set ({name})"
     if keep is not None:
         name += " round " + "+".join(str(r) for r in sorted(keep))
-    return _checked(GoldSet(name, texts, parsed, frozenset(excluded)))
+    return _checked(GoldSet(name, texts, parsed, frozenset(excluded), kinds))
+
+
+def load_selection(data_dir: str | Path | None = None) -> GoldSet:
+    """The selection set: spec-labelled documents held out from all training, for choosing recipes per kind."""
+    from attribution.training.spec import SPEC_DIR
+
+    selection = load_default_gold(data_dir, SPEC_DIR, split="selection")
+    selection.name = "selection set (training/spec_labels)"
+    return selection

@@ -5,7 +5,7 @@ BBC politics and business articles of 1,200-5,000 characters and English Wikinew
 1,500-9,000 characters, with at least three matches of :data:`SOURCE_WORDS` (a Wikinews page also
 qualifies with one phrase of the anonymous-source tracker). Eight BBC articles are drawn with seed
 20261127; every qualifying Wikinews page is taken (there were four). Re-running it after round 2 exists
-gives the same draw: round-2 documents are excluded only from the *used* set of round 1 and the spec labels.
+gives the same draw: the *used* set is gold round 1 and the spec labels of rounds 1-2, the ones that existed.
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ def _source_words(text: str) -> int:
 
 
 def _used() -> tuple[set[str], set[str]]:
-    """Doc ids and text fingerprints of the spec labels and of gold round 1."""
+    """Doc ids and text fingerprints of the spec labels that existed at the draw (rounds 1-2) and of gold round 1."""
     ids, prints = set(), set()
     for path in (ROOT / "eval/gold/documents.jsonl", ROOT / "training/spec_labels/documents.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
             doc = json.loads(line)
-            if "gold" in str(path) and int(doc.get("round", 1)) != 1:
-                continue
+            if int(doc.get("round", 1)) > (1 if "gold" in str(path) else 2):
+                continue  # labelled after the draw (gold round 2 itself, spec round 3 and later)
             ids.add(doc["doc_id"])
             prints.add(doc["sha256_16"])
     return ids, prints

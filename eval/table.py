@@ -58,12 +58,28 @@ def system_lines(system: dict[str, Any]) -> list[str]:
     ]
     lines += [f"  missing: {doc_id}" for doc_id in system["missing_documents"]]
     lines += [f"  failed: {doc_id}: {error}" for doc_id, error in system["failed_documents"].items()]
+    lines += kind_lines(m.get("per_kind") or {})
     cm = m["confusion_matrix"]
     widths = [max(len(c), 6) for c in cm["columns"]]
     lines.append("confusion matrix (rows gold, columns predicted):")
     lines.append(" " * w + " " + " ".join(f"{c:>{n}}" for c, n in zip(cm["columns"], widths, strict=True)))
     for label, counts in zip(cm["rows"], cm["counts"], strict=True):
         lines.append(f"{label:<{w}} " + " ".join(f"{c:>{n}}" for c, n in zip(counts, widths, strict=True)))
+    return lines
+
+
+def kind_lines(kinds: dict[str, dict[str, Any]]) -> list[str]:
+    """The per-kind-of-text table: macro-F1, anonymous F1 (95% CIs), anonymous share predicted vs true."""
+    if not kinds:
+        return []
+    lines = ["per kind of text:",
+             f"  {'kind':<26} {'docs':>4} {'units':>5} {'macro-F1':>8} {'95% CI':<15} {'anon F1':>7} "
+             f"{'95% CI':<15} {'anon':>4} {'share pred/true':>15}"]
+    for kind, row in kinds.items():
+        share = f"{row['anonymous_share_predicted']:.1%}/{row['anonymous_share_true']:.1%}"
+        lines.append(f"  {kind:<26} {row['documents']:>4} {row['units']:>5} {row['macro_f1']:>8.3f} "
+                     f"{fmt_ci(row['macro_f1_ci']):<15} {row['anonymous_f1']:>7.3f} "
+                     f"{fmt_ci(row['anonymous_f1_ci']):<15} {row['anonymous_support']:>4} {share:>15}")
     return lines
 
 

@@ -67,3 +67,18 @@ def test_the_cards_plain_transformers_snippet_reproduces_the_tools_labels(defaul
     previous = [""] + [s.text for s in sentences[:-1]]
     plain = [classify({"text": p, "text_pair": s.text})["label"] for p, s in zip(previous, sentences, strict=True)]
     assert plain == [s.label for s in sentences]
+
+
+def test_the_card_shows_the_selection_set_and_a_table_per_kind_of_text(default_copy):
+    metrics = json.loads((default_copy / "metrics.json").read_text())
+    row = {"documents": 3, "units": 40, "macro_f1": 0.5, "macro_f1_ci": [0.4, 0.6], "anonymous_f1": 0.25,
+           "anonymous_f1_ci": None, "anonymous_support": 4, "anonymous_share_true": 0.1,
+           "anonymous_share_predicted": 0.05}
+    metrics["selection"] = {"this model": {**metrics["gold"]["this model"], "per_kind": {"bbc_news": row}}}
+    metrics["gold"]["this model"]["per_kind"] = {"wikinewssum": {**row, "macro_f1": 0.75}}
+    (default_copy / "metrics.json").write_text(json.dumps(metrics))
+    card = write_model_card(default_copy).read_text(encoding="utf-8")
+    selection = card.index("### Selection set")
+    assert selection < card.index("### Project hand-labelled evaluation set")
+    assert "| this model | bbc_news | 3 | 40 | 0.500 (0.400–0.600) | 0.250 | 5.0% / 10.0% |" in card
+    assert "| this model | wikinewssum | 3 | 40 | 0.750 (0.400–0.600) |" in card

@@ -93,7 +93,7 @@ def test_scores_per_half_with_confusion_and_errors(tmp_path):
     assert len(units) == 8
     converted = convert_documents(data, {u.doc_id for u in units})
     results = score_halves(units, converted)
-    assert set(results) == {"dev", "test", "fresh", "all"} and results["fresh"].n == 0
+    assert set(results) == {"dev", "test", "fresh", "spec_round3", "all"} and results["fresh"].n == 0
     dev, test, both = results["dev"], results["test"], results["all"]
     assert (dev.correct, dev.n, dev.errors) == (4, 4, [])
     assert (test.correct, test.n) == (2, 4)

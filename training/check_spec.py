@@ -9,7 +9,8 @@ The spec-labelled PolNeAR documents of the first labelling round are split by do
 (:func:`half_of`, a hash of the doc id), into two halves: ``dev``, whose errors may be read to improve the
 converter, and ``test``, held out: its error listing is printed only when asked for by name (``--errors
 test``/``all``). Documents of the second round (``"round": 2`` in documents.jsonl), labelled after the
-converter changes made on ``dev``, form a third held-out group, ``fresh``.
+converter changes made on ``dev``, form a third held-out group, ``fresh``; the PolNeAR articles of the third
+spec round (``"round": 3``, chosen for hard cases) a fourth, ``spec_round3``.
 
 Round 3 (``training/checks/round3.jsonl``) is a further blind check: PolNeAR train articles that are not
 spec-labelled, each read by two annotators; the converter is scored on the units both readings agree on.
@@ -40,7 +41,7 @@ from attribution.corpora import DATA_DIR_ENV, load_text, resolve_data_dir
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
 
 LABELS = (DIRECT_FACT, REPORTED_CLAIM, ANONYMOUS_SOURCE_QUOTE)
-HALVES = ("dev", "test", "fresh")
+HALVES = ("dev", "test", "fresh", "spec_round3")
 _SALT = "check_spec:"
 
 
@@ -51,8 +52,9 @@ def half_of(doc_id: str) -> str:
 
 
 def group_of(doc_id: str, rounds: dict[str, int]) -> str:
-    """``fresh`` for a second-round document, else its half."""
-    return "fresh" if rounds.get(doc_id, 1) >= 2 else half_of(doc_id)
+    """``fresh`` for a second-round document, ``spec_round<N>`` for a later round's, else its first-round half."""
+    n = rounds.get(doc_id, 1)
+    return half_of(doc_id) if n == 1 else "fresh" if n == 2 else f"spec_round{n}"
 
 
 def spec_units(spec_dir: Path, data_dir: Path) -> list[SentenceRecord]:

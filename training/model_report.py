@@ -50,16 +50,25 @@ def dev_metrics(model: str, records: list[Record], batch: int = 16) -> dict[str,
 
 def gold_metrics(models: dict[str, str], data_dir: str | None = None) -> dict[str, dict[str, Any]]:
     """Every system on the hand-labelled evaluation set, through the evaluator (paired against the first):
-    ``{"gold": all rounds, "gold_round1": the first round only}``, from one run of each model."""
+    ``{"selection": the selection set (when the spec labels have one), "gold": all rounds, "gold_round1": the
+    first round only}``, each with its per-kind table, from one run of each model per set."""
+    from attribution.eval.errors import EvaluationInputError
     from attribution.eval.evaluate import evaluate
-    from attribution.eval.gold import load_default_gold
+    from attribution.eval.gold import load_default_gold, load_selection
     from attribution.eval.predictions import run_model
 
     gold = load_default_gold(data_dir)
     predictions = [run_model(gold, path, data_dir) for path in models.values()]
+    sets = [("gold", gold, predictions), ("gold_round1", load_default_gold(data_dir, rounds=[1]), predictions)]
+    try:
+        selection = load_selection(data_dir)
+    except EvaluationInputError:  # no selection set in these spec labels
+        pass
+    else:
+        sets.insert(0, ("selection", selection, [run_model(selection, path, data_dir) for path in models.values()]))
     blocks = {}
-    for block, subset in (("gold", gold), ("gold_round1", load_default_gold(data_dir, rounds=[1]))):
-        report = evaluate(subset, predictions)
+    for block, subset, predicted in sets:
+        report = evaluate(subset, predicted)
         out: dict[str, Any] = {}
         for name, system in zip(models, report["systems"], strict=True):
             m = system["metrics"]
@@ -68,7 +77,8 @@ def gold_metrics(models: dict[str, str], data_dir: str | None = None) -> dict[st
                          "macro_f1": m["macro_f1"], "macro_f1_ci": m.get("macro_f1_ci"),
                          "anonymous_share_mae": m["anonymous_share"]["mae"],
                          "source_overlap_f1": m["source_match"]["overlap_f1"],
-                         "boilerplate_leak_rate": m["boilerplate"]["leak_rate"]}
+                         "boilerplate_leak_rate": m["boilerplate"]["leak_rate"],
+                         "per_kind": m["per_kind"]}
         out["_comparisons"] = report.get("comparisons", [])
         blocks[block] = out
     return blocks

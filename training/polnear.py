@@ -23,6 +23,7 @@ from pathlib import Path
 
 from attribution.training.brat import BratDocument, Event, TextSpan, read_brat
 from attribution.training.records import Provenance, SentenceRecord, clip_spans, context, is_page_noise
+from attribution.training.span_convention import cue_span, source_span
 
 from attribution.clean import clean
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE, DIRECT_FACT, REPORTED_CLAIM
@@ -504,8 +505,9 @@ def convert_article(text: str, brat: BratDocument, entities: list[tuple[int, int
         if is_page_noise(sentence.text, sentence.idx):
             continue
         counted = [r for r in taking_part if r.effect == label] if label != DIRECT_FACT else []
-        sources = [f for r in counted if r.source for f in r.source.fragments]
-        cues = [f for r in counted if r.cue for f in r.cue.fragments]
+        # spans moved to the project's convention (training/span_convention.py); labels are not affected
+        sources = [source_span(text, *f) for r in counted if r.source for f in r.source.fragments]
+        cues = [cue_span(text, *f) for r in counted if r.cue for f in r.cue.fragments]
         prev_text, next_text = context(sentences, sentence.idx)
         detail = "; ".join(f"{r.event.id}:{r.rule} {r.detail}".strip() for r in taking_part)
         records.append(SentenceRecord(

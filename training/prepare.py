@@ -3,7 +3,8 @@
 Splits: ``train`` (PolNeAR train + sourcing stories hashed to train), ``dev`` (PolNeAR dev + the other
 stories), ``weak`` (anonymous-source-tracker snippets, weak positives only), and ``spec`` (hand labels
 made to the spec, when ``training/spec_labels`` holds them, plus ``spec_round1``/``spec_round2``: the same
-records by labelling round). Evaluation-set documents are dropped from
+records by labelling round), and ``selection`` (spec documents held out from all training, for choosing
+recipes and checkpoints per kind of text). Evaluation-set documents are dropped from
 everything; spec-labelled documents are dropped from the converted splits (their hand labels supersede).
 Output is deterministic: records are sorted by (doc_id, sent_idx) within each split.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from attribution.training import journ, polnear, tracker
 from attribution.training.records import SentenceRecord
-from attribution.training.spec import SPEC_DIR, doc_ids, document_rounds, load_units
+from attribution.training.spec import SPEC_DIR, doc_ids, document_rounds, document_splits, load_units
 from attribution.training.splits import GOLD_DIR, check_disjoint, gold_doc_ids, story_split
 
 Progress = Callable[[str], None]
@@ -64,9 +65,16 @@ def collect(data_dir: Path, *, gold_dir: Path = GOLD_DIR, spec_dir: Path = SPEC_
     splits["weak"].extend(tracker.convert(data_dir, exclude=exclude))
     if spec_docs:
         counts: dict = {}
-        splits["spec"] = list(load_units(spec_dir, data_dir, counts=counts))
+        kinds = document_splits(spec_dir)
+        hand = list(load_units(spec_dir, data_dir, counts=counts))
+        splits["spec"] = [r for r in hand if kinds[r.doc_id] == "spec"]
+        selection = [r for r in hand if kinds[r.doc_id] == "selection"]
+        if selection:
+            splits["selection"] = selection
         report["spec_boilerplate_units_excluded"] = counts.get("boilerplate", 0)
-        progress(f"spec: {len(splits['spec'])} hand-labelled units from {spec_dir}")
+        report["span_coverage"] = span_coverage(hand, kinds)
+        progress(f"spec: {len(splits['spec'])} hand-labelled units from {spec_dir}, "
+                 f"selection: {len(selection)} (held out from training)")
     else:
         progress(f"spec: no hand labels at {spec_dir}/{{documents,units}}.jsonl; the spec split is absent")
     for records in splits.values():
@@ -75,9 +83,24 @@ def collect(data_dir: Path, *, gold_dir: Path = GOLD_DIR, spec_dir: Path = SPEC_
     if "spec" in splits:  # views of the spec split by labelling round (train on 1, select on 2): no further split
         rounds = document_rounds(spec_dir)
         for n in sorted(set(rounds.values())):
-            splits[f"spec_round{n}"] = [r for r in splits["spec"] if rounds[r.doc_id] == n]
+            view = [r for r in splits["spec"] if rounds[r.doc_id] == n]
+            if view:
+                splits[f"spec_round{n}"] = view
     report["counts"] = count_table(splits)
     return splits, report
+
+
+def span_coverage(records: list[SentenceRecord], kinds: dict[str, str]) -> dict[str, dict[str, dict[str, int]]]:
+    """split → corpus → attributed units, and how many carry a source span and a cue span."""
+    table: dict[str, dict[str, Counter]] = {}
+    for record in records:
+        if record.label == "direct_fact":
+            continue
+        row = table.setdefault(kinds[record.doc_id], {}).setdefault(record.corpus, Counter())
+        row["attributed"] += 1
+        row["with_source"] += bool(record.source_spans)
+        row["with_cue"] += bool(record.cue_spans)
+    return {split: {corpus: dict(c) for corpus, c in sorted(rows.items())} for split, rows in sorted(table.items())}
 
 
 def count_table(splits: dict[str, list[SentenceRecord]]) -> dict[str, dict[str, dict[str, int]]]:

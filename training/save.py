@@ -54,6 +54,25 @@ def _table(block: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _kind_table(block: dict[str, Any] | None) -> list[str]:
+    """Per kind of text: macro-F1 and anonymous F1 (95% CIs), anonymous share predicted against true."""
+    rows = [(system, kind, row) for system, figures in (block or {}).items() if not system.startswith("_")
+            for kind, row in (figures.get("per_kind") or {}).items()]
+    if not rows:
+        return []
+
+    def ci(pair: list[float] | None) -> str:
+        return f" ({pair[0]:.3f}–{pair[1]:.3f})" if pair else ""
+
+    lines = ["", "| system | kind of text | docs | units | macro-F1 (95% CI) | anonymous F1 (95% CI) | "
+             "anonymous share predicted / true |", "|---|---|---|---|---|---|---|"]
+    for system, kind, row in rows:
+        lines.append(f"| {system} | {kind} | {row['documents']} | {row['units']} | {row['macro_f1']:.3f}"
+                     f"{ci(row.get('macro_f1_ci'))} | {row['anonymous_f1']:.3f}{ci(row.get('anonymous_f1_ci'))} | "
+                     f"{row['anonymous_share_predicted']:.1%} / {row['anonymous_share_true']:.1%} |")
+    return lines
+
+
 def _files(entries: list[dict[str, Any]]) -> str:
     return ", ".join(f"`{e['file']}` ({e['sentences']} sentences, {e['articles']} articles)" for e in entries)
 
@@ -221,9 +240,13 @@ def write_model_card(model_dir: str | Path) -> Path:
           else []),
         *[line for key in sorted(k for k in metrics if k.startswith("dev:"))
           for line in (f"### Dev: the `{key[4:]}` split{_dataset_of(metrics[key])}", "", *_table(metrics[key]), "")],
+        *(["### Selection set (spec documents held out from training, per kind of text; "
+           "`attribution evaluate --set selection`)", "", *_table(metrics["selection"]),
+           *_kind_table(metrics["selection"]), ""] if metrics.get("selection") else []),
         "### Project hand-labelled evaluation set (eval/gold, scored by `attribution evaluate`)",
         "",
         *_table(metrics.get("gold")),
+        *_kind_table(metrics.get("gold")),
         "",
         *(["### Its first round only (the 11 documents earlier model cards were measured on; `--round 1`)", "",
            *_table(metrics["gold_round1"]), ""] if metrics.get("gold_round1") else []),

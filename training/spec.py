@@ -6,6 +6,10 @@ cue_start/end: absolute offsets into the located text) have exactly the format o
 The text is joined back with :func:`attribution.corpora.load_text`; a changed corpus (fingerprint
 mismatch) or a unit whose offsets fall outside the text is an error, never silently skipped.
 Boilerplate units are not sentences to label (LABELS.md rule 11): they are left out and counted.
+
+A document marked ``"split": "selection"`` belongs to the selection set (chosen by
+:func:`attribution.training.label_packets.choose_selection`): held out from every training split and used to
+choose recipes, thresholds and checkpoints per kind of text, in place of the converter-labelled ``dev``.
 """
 
 from __future__ import annotations
@@ -47,6 +51,12 @@ def document_rounds(spec_dir: Path) -> dict[str, int]:
     """The labelling round of each spec document (1 where not given)."""
     standoff = read_standoff(spec_dir)
     return {doc_id: int(doc.get("round", 1)) for doc_id, doc in (standoff.documents if standoff else {}).items()}
+
+
+def document_splits(spec_dir: Path) -> dict[str, str]:
+    """The split of each spec document: ``selection`` where documents.jsonl says so, else ``spec``."""
+    standoff = read_standoff(spec_dir)
+    return {doc_id: doc.get("split", "spec") for doc_id, doc in (standoff.documents if standoff else {}).items()}
 
 
 def doc_ids(directory: Path) -> set[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import html
 import json
 import re
 from collections.abc import Iterator
@@ -19,37 +18,13 @@ from pathlib import Path
 
 from attribution.training.records import Provenance, SentenceRecord, context
 
+from attribution.corpora import clean_snippet
 from attribution.labels import ANONYMOUS_SOURCE_QUOTE
 from attribution.segment import segment
 from attribution.sources import find_attribution
 
 CORPUS = "anonymous_source_tracker"
 PATH = Path("anonymous_source_tracker") / "anon_snippets.jsonl.gz"
-_MARK = "\u0001"
-
-
-def clean_snippet(content: str) -> tuple[str, list[tuple[int, int]]]:
-    """Plain snippet text and the offsets of its highlighted (``<b>``) parts."""
-    text = content.replace("<b>", _MARK).replace("</b>", _MARK)
-    text = re.sub(r"<br\s*/?>\s*", " ", text)
-    text = re.sub(r"<[^>]+>", "", text)
-    text = html.unescape(text).replace("\xa0", " ")
-    text = re.sub(r"^\s*\.\.\.\s*|\s*\.\.\.\s*$", "", text)
-    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
-    text = re.sub(r" +([.,;:])", r"\1", text)
-    highlights = []
-    out = []
-    open_at = None
-    for ch in text:
-        if ch == _MARK:
-            if open_at is None:
-                open_at = len(out)
-            else:
-                highlights.append((open_at, len(out)))
-                open_at = None
-            continue
-        out.append(ch)
-    return "".join(out), highlights
 
 
 def convert(data_dir: Path, *, exclude: set[str] = frozenset()) -> Iterator[SentenceRecord]:
