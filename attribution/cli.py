@@ -108,10 +108,11 @@ def run_score(args: argparse.Namespace) -> int:
     if args.model != "rules" and (args.quiet or not sys.stderr.isatty()):
         quiet_model_loading(warnings=not args.quiet)  # transformers' "Loading weights" bar
     if args.engine == "ray":
-        from attribution.ray_engine import RayAnalyzer
+        from attribution.ray_engine import RayAnalyzer, require_ray
 
         if args.workers:
             raise ValueError("--workers is for the local engine; with --engine ray, --actors sets the parallelism")
+        require_ray()  # without the [ray] extra: one line, exit 2
         _progress(f"starting Ray ({'cluster at ' + args.address if args.address else 'a local cluster'})",
                   args.quiet)
         analyzer = RayAnalyzer(args.model, actors=args.actors, batch_size=args.batch_size, quantize=args.quantize,

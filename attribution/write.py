@@ -235,13 +235,15 @@ class RecordWriter:
             raise _named(exc, self.path) from exc
 
     def __enter__(self) -> RecordWriter:
-        if self.format != "parquet":
-            if self.path is None:
-                self._handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
-            else:
-                with self._naming_errors():
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    self._handle = self.path.open("a" if self.append else "w", encoding="utf-8", newline="")
+        if self.format == "parquet":
+            with self._naming_errors():
+                self.path.parent.mkdir(parents=True, exist_ok=True)  # the file itself is opened on the first flush
+        elif self.path is None:
+            self._handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+        else:
+            with self._naming_errors():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._handle = self.path.open("a" if self.append else "w", encoding="utf-8", newline="")
         return self
 
     def write(self, record: dict[str, Any]) -> None:
