@@ -7,7 +7,7 @@ Two entry points, both loading the model once per actor (Ray's long-lived worker
   records ``attribution score`` writes, in the typed layout of :mod:`attribution.arrow` (``metadata`` as a JSON
   string). Every article is scored once: one ``map_batches`` pass with an actor class (``concurrency`` actors)
   produces one row per article, carrying its sentences as a list column; that is materialized in Ray's object
-  store, and the two outputs are cut from it.
+  store, and the two outputs are cut from it (and materialized too, in the input's order).
 - :class:`RayAnalyzer` stands in for a local :class:`~attribution.pipeline.Analyzer` in
   :func:`attribution.run.score_run`: the command line reads the inputs as a local run does, ships batches of
   documents to the actors (at most two batches per actor in flight, so memory stays bounded) and writes the
@@ -130,8 +130,8 @@ def score_dataset(
     ``concurrency`` actors (``num_cpus`` each) load ``model`` once each and score ``batch_size`` articles a call.
     ``preserve_order`` (default) keeps the articles in the input's order, and the sentences in their articles'
     order, as a local run writes them; ``False`` lets Ray hand out blocks as they finish. Every input row gets one
-    article record (``status`` ``error`` for a row that cannot be scored, as locally). The scored articles are
-    held in Ray's object store (spilled to disk when it is full) until both outputs are dropped.
+    article record (``status`` ``error`` for a row that cannot be scored, as locally). Both outputs are
+    materialized: held in Ray's object store (spilled to disk when it is full) until they are dropped.
     """
     ray = require_ray("score_dataset")
     check_model(model)
@@ -145,10 +145,12 @@ def score_dataset(
             _ArticleRows, fn_constructor_args=(settings, text_key, id_key), concurrency=concurrency,
             num_cpus=num_cpus, batch_size=batch_size, batch_format="pyarrow",
         ).materialize()
+        # both cut within the ordered context (a later, unordered pass over lazy outputs could reorder blocks);
+        # the scored rows are freed once both are materialized
+        sentences = scored.map_batches(_sentence_rows, batch_format="pyarrow", batch_size=None).materialize()
+        articles = scored.drop_columns(["sentences"]).materialize()
     finally:
         context.execution_options.preserve_order = previous
-    articles = scored.drop_columns(["sentences"])
-    sentences = scored.map_batches(_sentence_rows, batch_format="pyarrow", batch_size=None)
     return sentences, articles
 
 

@@ -112,6 +112,28 @@ def test_score_engine_ray_parquet_equals_the_local_parquet(ray_cluster, corpus, 
         assert pq.read_table(b).equals(pq.read_table(a))
 
 
+@pytest.mark.ray
+@needs_ray
+def test_score_engine_ray_with_a_random_weight_model_writes_the_local_records(ray_cluster, corpus, tiny_base,
+                                                                               tmp_path):
+    """A trained-model directory (a tiny random-weight pair model): each actor loads it once, the records (label
+    probabilities included) are the local run's."""
+    from tests.tiny_model import synthetic_records, write_jsonl
+
+    model = tmp_path / "model"
+    labels = write_jsonl(tmp_path / "train.jsonl", synthetic_records(12, seed=1))
+    assert main(["train", "--train", str(labels), "--out", str(model), "--base-model", str(tiny_base), "--epochs",
+                 "1", "--batch-size", "4", "--max-length", "48"]) == 0
+    outputs = []
+    for name, extra in (("local", ()), ("ray", ("--engine", "ray", "--actors", "2"))):
+        sentences, articles = tmp_path / name / "s.jsonl", tmp_path / name / "a.jsonl"
+        assert main(["score", str(corpus), "--model", str(model), "-o", str(sentences), "--articles", str(articles),
+                     "-q", *extra]) == 0
+        outputs.append((sentences.read_bytes(), articles.read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0][0].splitlines()) > 100
+
+
 def test_engine_ray_without_ray_is_one_line_and_exit_2(corpus, tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError, as without the extra
     assert main(["score", str(corpus), "--model", "rules", "-o", str(tmp_path / "s.jsonl"), "--engine", "ray"]) == 2
