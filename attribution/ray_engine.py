@@ -10,7 +10,7 @@ Two entry points, both loading the model once per actor (Ray's long-lived worker
   store, and the two outputs are cut from it (and materialized too, in the input's order).
 - :class:`RayAnalyzer` stands in for a local :class:`~attribution.pipeline.Analyzer` in
   :func:`attribution.run.score_run`: the command line reads the inputs as a local run does, ships batches of
-  documents to the actors (at most two batches per actor in flight, so memory stays bounded) and writes the
+  up to 8 documents to the actors (at most two batches per actor in flight, so memory stays bounded) and writes the
   results in input order as they come back. The outputs are therefore the local run's, record for record, and
   ``--resume``, interrupts, the HTML report and the summary behave as they do locally.
 
@@ -32,6 +32,8 @@ from attribution.ingest import Document as InputDocument
 from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, ArticleInput, WorkerDied
 from attribution.results import ArticleResult
 
+#: Most articles :class:`RayAnalyzer` sends an actor in one call.
+CALL_SIZE = 8
 #: The version the ``[ray]`` extra pins (keep in step with pyproject.toml).
 RAY_REQUIREMENT = "ray[data]==2.60.0"
 
@@ -202,6 +204,9 @@ class RayAnalyzer:
         start(address, num_cpus, quiet=quiet)
         cluster_cpus = int(ray.cluster_resources().get("CPU", 1))
         self.batch_size = batch_size
+        #: Articles sent in one call: few, so that the actors finish together at the end of a run (records do not
+        #: depend on it: the model runs one article at a time).
+        self.call_size = min(batch_size, CALL_SIZE)
         self.actors = actors or max(1, cluster_cpus)
         if cpus_per_actor is None:  # share the cluster's CPUs out; torch uses as many threads as its actor has
             cpus_per_actor = max(1, cluster_cpus // self.actors) if self.actors <= cluster_cpus else \
@@ -219,7 +224,7 @@ class RayAnalyzer:
 
     def analyze_many(self, items: Iterable[ArticleInput], text_key: str = "text",
                      id_key: str = "id") -> Iterator[ArticleResult]:
-        """Score a stream of documents, ``batch_size`` a call, at most two calls per actor in flight; in order."""
+        """Score a stream of documents, ``call_size`` a call, at most two calls per actor in flight; in order."""
         from attribution import stages
 
         ray = self._ray
@@ -245,7 +250,7 @@ class RayAnalyzer:
             doc = stages.ingest(item, n, text_key, id_key)  # a text or row as a local analyzer reads it
             n += 1
             batch.append(InputDocument(doc.doc_id, doc.text, doc.metadata, doc.error, doc.warnings, doc.repairs))
-            if len(batch) == self.batch_size:
+            if len(batch) == self.call_size:
                 if not free:
                     yield from collect()
                 submit(batch)

@@ -5,9 +5,11 @@ the project's examples, as ``bench/throughput.py`` loads them) in this process w
 then through :class:`attribution.ray_engine.RayAnalyzer` (what ``attribution score --engine ray`` runs) on a local
 Ray cluster with 1 and 2 actors of 1 CPU each. Prints, per run, the scoring seconds and sentences/s, the start-up
 (model load; for Ray also the cluster and actors) and Ray's overhead: 1 actor against the local run on 1 thread
-(the same compute), 2 actors against the local run on every thread (the same cores).
+(the same compute), 2 actors against the local run on every thread (the same cores). Each row is printed as
+soon as it is measured.
 
     python bench/ray_overhead.py [--articles 300] [--model default] [--data-dir DIR] [--actors 1,2]
+                                 [--local-threads 1,2]
 
 Needs the ``[ray]`` extra. The figures are for the machine it runs on; the README quotes a run on 2 cores.
 """
@@ -63,6 +65,8 @@ def main() -> None:
     parser.add_argument("--model", default="default", help="default (the shipped model), rules or a model directory")
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--actors", default="1,2", help="comma-separated actor counts (default: 1,2)")
+    parser.add_argument("--local-threads", default=None,
+                        help="comma-separated torch thread counts of the local runs (default: 1 and every core)")
     args = parser.parse_args()
     from attribution.ray_engine import require_ray
 
@@ -70,23 +74,28 @@ def main() -> None:
     texts, described = load_articles(args.articles, args.data_dir)
     cores = os.cpu_count() or 1
     print(f"{described}; model {args.model}; {cores} cores")
-    rows = [_local(args.model, texts, 1)]
-    if cores > 1:
-        rows.append(_local(args.model, texts, cores))
+    threads = ([int(n) for n in args.local_threads.split(",")] if args.local_threads
+               else sorted({1, cores}))
+    print(f"{'run':<18} {'start s':>8} {'scoring s':>10} {'sentences':>10} {'sentences/s':>12}", flush=True)
+    rows: list[dict] = []
+
+    def report(row: dict) -> None:  # each row as soon as it is measured
+        row["rate"] = row["sentences"] / row["seconds"] if row["seconds"] else 0.0
+        rows.append(row)
+        print(f"{row['run']:<18} {row['start']:>8.1f} {row['seconds']:>10.2f} {row['sentences']:>10,} "
+              f"{row['rate']:>12,.0f}", flush=True)
+
+    for n in threads:
+        report(_local(args.model, texts, n))
     cluster_started = time.perf_counter()
     ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False, logging_level="error")
-    cluster = time.perf_counter() - cluster_started
+    print(f"(local Ray cluster started in {time.perf_counter() - cluster_started:.1f}s, not in the figures)",
+          flush=True)
     try:
         for actors in (int(n) for n in args.actors.split(",")):
-            rows.append(_ray(args.model, texts, actors))
+            report(_ray(args.model, texts, actors))
     finally:
         ray.shutdown()
-    print(f"local Ray cluster started in {cluster:.1f}s (not in the figures below)")
-    print(f"{'run':<18} {'start s':>8} {'scoring s':>10} {'sentences':>10} {'sentences/s':>12}")
-    for row in rows:
-        row["rate"] = row["sentences"] / row["seconds"] if row["seconds"] else 0.0
-        print(f"{row['run']:<18} {row['start']:>8.1f} {row['seconds']:>10.2f} {row['sentences']:>10,} "
-              f"{row['rate']:>12,.0f}")
     by_run = {row["run"]: row for row in rows}
 
     def overhead(ray_run: str, local_run: str) -> None:

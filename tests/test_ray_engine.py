@@ -134,6 +134,22 @@ def test_score_engine_ray_with_a_random_weight_model_writes_the_local_records(ra
     assert len(outputs[0][0].splitlines()) > 100
 
 
+@pytest.mark.ray
+@needs_ray
+def test_an_actor_that_dies_ends_the_run_with_worker_died(ray_cluster):
+    from attribution.pipeline import WorkerDied
+    from attribution.ray_engine import RayAnalyzer
+
+    analyzer = RayAnalyzer("rules", actors=1)
+    try:
+        assert [r.doc_id for r in analyzer.analyze_many(_rows(3))] == ["a00", "a01", "a02"]
+        ray_cluster.kill(analyzer._workers[0])  # as the out-of-memory killer would
+        with pytest.raises(WorkerDied, match="Ray actor ended abruptly"):
+            list(analyzer.analyze_many(_rows(20)))
+    finally:
+        analyzer.close()
+
+
 def test_engine_ray_without_ray_is_one_line_and_exit_2(corpus, tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError, as without the extra
     assert main(["score", str(corpus), "--model", "rules", "-o", str(tmp_path / "s.jsonl"), "--engine", "ray"]) == 2
