@@ -135,24 +135,23 @@ def score_dataset(
     article record (``status`` ``error`` for a row that cannot be scored, as locally). Both outputs are
     materialized: held in Ray's object store (spilled to disk when it is full) until they are dropped.
     """
-    ray = require_ray("score_dataset")
+    require_ray("score_dataset")
     check_model(model)
     settings = {"model": model, "batch_size": batch_size, "quantize": quantize, "data_dir": data_dir,
                 "threads": max(1, int(num_cpus))}
-    context = ray.data.DataContext.get_current()
-    previous = context.execution_options.preserve_order
-    context.execution_options.preserve_order = preserve_order or previous
-    try:
-        scored = dataset.map_batches(
-            _ArticleRows, fn_constructor_args=(settings, text_key, id_key), concurrency=concurrency,
-            num_cpus=num_cpus, batch_size=batch_size, batch_format="pyarrow",
-        ).materialize()
-        # both cut within the ordered context (a later, unordered pass over lazy outputs could reorder blocks);
-        # the scored rows are freed once both are materialized
-        sentences = scored.map_batches(_sentence_rows, batch_format="pyarrow", batch_size=None).materialize()
-        articles = scored.drop_columns(["sentences"]).materialize()
-    finally:
-        context.execution_options.preserve_order = previous
+
+    def run(lazy):  # each derived Dataset holds its own copy of the context: order is set there, not globally
+        if preserve_order:
+            lazy.context.execution_options.preserve_order = True
+        return lazy.materialize()
+
+    scored = run(dataset.map_batches(
+        _ArticleRows, fn_constructor_args=(settings, text_key, id_key), concurrency=concurrency,
+        num_cpus=num_cpus, batch_size=batch_size, batch_format="pyarrow",
+    ))
+    # both cut in order from the scored rows, which are freed once both are materialized
+    sentences = run(scored.map_batches(_sentence_rows, batch_format="pyarrow", batch_size=None))
+    articles = run(scored.drop_columns(["sentences"]))
     return sentences, articles
 
 

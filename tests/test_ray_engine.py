@@ -142,7 +142,7 @@ def test_an_actor_that_dies_ends_the_run_with_worker_died(ray_cluster):
 
     analyzer = RayAnalyzer("rules", actors=1)
     try:
-        assert [r.doc_id for r in analyzer.analyze_many(_rows(3))] == ["a00", "a01", "a02"]
+        assert [r.doc_id for r in analyzer.analyze_many(_rows(3))] == [row["id"] for row in _rows(3)]
         ray_cluster.kill(analyzer._workers[0])  # as the out-of-memory killer would
         with pytest.raises(WorkerDied, match="Ray actor ended abruptly"):
             list(analyzer.analyze_many(_rows(20)))
