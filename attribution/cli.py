@@ -107,12 +107,31 @@ def run_score(args: argparse.Namespace) -> int:
         _progress("compiling the model for a long run (a minute or two; --compile no to skip)", args.quiet)
     if args.model != "rules" and (args.quiet or not sys.stderr.isatty()):
         quiet_model_loading(warnings=not args.quiet)  # transformers' "Loading weights" bar
-    analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
-                    workers=args.workers, compile=compile_model)
+    if args.engine == "ray":
+        from attribution.ray_engine import RayAnalyzer, require_ray
+
+        if args.workers:
+            raise ValueError("--workers is for the local engine; with --engine ray, --actors sets the parallelism")
+        require_ray()  # without the [ray] extra: one line, exit 2
+        _progress(f"starting Ray ({'cluster at ' + args.address if args.address else 'a local cluster'})",
+                  args.quiet)
+        analyzer = RayAnalyzer(args.model, actors=args.actors, batch_size=args.batch_size, quantize=args.quantize,
+                               data_dir=args.data_dir, compile=compile_model, address=args.address,
+                               quiet=args.quiet)
+    else:
+        if args.address or args.actors:
+            raise ValueError("--address and --actors need --engine ray")
+        analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
+                        workers=args.workers, compile=compile_model)
     documents = partial(_documents, paths, args)
-    stats = score_run(analyzer, documents, outputs, resume=args.resume,
-                      progress=lambda message: _progress(message, args.quiet), progress_every=args.progress_every,
-                      total=None if args.quiet else count_articles(paths), bar=not args.quiet and sys.stderr.isatty())
+    try:
+        stats = score_run(analyzer, documents, outputs, resume=args.resume,
+                          progress=lambda message: _progress(message, args.quiet), progress_every=args.progress_every,
+                          total=None if args.quiet else count_articles(paths),
+                          bar=not args.quiet and sys.stderr.isatty())
+    finally:
+        if args.engine == "ray":
+            analyzer.close()
     _progress(stats.line(analyzer.model_name), args.quiet)
     if stats.ok == 0 and stats.skipped == 0:
         why = f"{stats.failed} failed, see the error records" if stats.failed else "no input article was found"
@@ -167,6 +186,13 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
                    help="continue a killed run: skip articles already finished in the JSONL outputs, append the rest")
     p.add_argument("--workers", type=at_least(0), default=0,
                    help="clean and segment in N worker processes while the model runs (default: 0, in-process)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local (default): score in this process; ray: on Ray actors, one model each, with the same "
+                        "outputs record for record (needs pip install 'attribution[ray]')")
+    p.add_argument("--address", help="with --engine ray: the Ray cluster to use (default: start a local one with "
+                                     "every core)")
+    p.add_argument("--actors", type=at_least(1), default=None,
+                   help="with --engine ray: scoring actors, each holding one model (default: the cluster's CPUs)")
     p.add_argument("--batch-size", type=at_least(1), default=32, help="articles classified together (default: 32)")
     p.add_argument("--progress-every", type=at_least(1), default=100, help="report progress every N articles")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary on stderr")

@@ -201,10 +201,12 @@ def _read_parquet(path: Path) -> Iterator[dict[str, Any]]:
         raise ValueError(f"{path}: not a readable Parquet file ({exc})") from None
     check_article_record({name: "" for name in parquet.schema_arrow.names}, f"{path}: columns")
     row_no = 0
-    for batch in parquet.iter_batches(batch_size=1024):
-        for row in batch.to_pylist():
+    from attribution.arrow import record_from_row
+
+    for batch in parquet.iter_batches(batch_size=1024):  # typed columns or the old layout's JSON strings
+        for row in batch.to_pylist(maps_as_pydicts="strict"):
             row_no += 1
-            yield _parse_nested(row, f"{path}: row {row_no}")
+            yield _parse_nested(record_from_row(row), f"{path}: row {row_no}")
 
 
 # --- the builder -------------------------------------------------------------------------------------------

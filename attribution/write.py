@@ -4,9 +4,13 @@ Records are written as they come, so a long run holds only the current batch.
 ``write_many`` writes one article's records in a single call and flushes them, so
 a killed run leaves whole articles (and at most one truncated last line, which
 ``attribution score --resume`` cuts off); ``append=True`` continues a JSONL file.
-CSV and Parquet are flat: nested fields (``probs``, ``profile``, ``cleaning``,
-``metadata``) become JSON strings, and ``probs`` also one ``prob_<label>`` column
-per label.
+CSV is flat: nested fields (``probs``, ``profile``, ``cleaning``, ``metadata``) become JSON strings, and
+``probs`` also one ``prob_<label>`` column per label. Parquet is typed (:mod:`attribution.arrow`): ``probs`` and
+``counts`` are structs, the profile and cleaning report structs of lists and maps, and ``metadata`` a struct whose
+values keep their types. Sentence records stream to the file in row groups; article records, whose metadata keys
+are known only once every article is in, are held as Arrow tables and written when the file closes (Parquet
+outputs cannot be resumed either way). Files of the old layout (JSON strings) are still read by ``summarize``
+and ``evaluate``.
 
 CSV is made safe to open in a spreadsheet: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return (which Excel, LibreOffice and Google Sheets would run as a formula, e.g. ``=HYPERLINK(...)`` taken
@@ -174,6 +178,15 @@ def _flatten(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _record_kind(record: dict[str, Any]) -> str | None:
+    """``"articles"`` or ``"sentences"`` for this tool's records (by their keys), else ``None``."""
+    if "status" in record and "counts" in record:
+        return "articles"
+    if "sent_idx" in record and "label" in record:
+        return "sentences"
+    return None
+
+
 _INT_COLUMNS = {"sent_idx", "start", "end", "source_start", "source_end", "cue_start", "cue_end", "n_sentences"}
 
 
@@ -206,6 +219,8 @@ class RecordWriter:
         self._csv: csv.DictWriter | None = None
         self._buffer: list[dict[str, Any]] = []
         self._parquet = None
+        self._held: list[Any] = []  # article tables, written on closing
+        self._schema = None
         self._parquet_batch = parquet_batch
         self.count = 0
 
@@ -220,13 +235,15 @@ class RecordWriter:
             raise _named(exc, self.path) from exc
 
     def __enter__(self) -> RecordWriter:
-        if self.format != "parquet":
-            if self.path is None:
-                self._handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
-            else:
-                with self._naming_errors():
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    self._handle = self.path.open("a" if self.append else "w", encoding="utf-8", newline="")
+        if self.format == "parquet":
+            with self._naming_errors():
+                self.path.parent.mkdir(parents=True, exist_ok=True)  # the file itself is opened on the first flush
+        elif self.path is None:
+            self._handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+        else:
+            with self._naming_errors():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._handle = self.path.open("a" if self.append else "w", encoding="utf-8", newline="")
         return self
 
     def write(self, record: dict[str, Any]) -> None:
@@ -246,7 +263,7 @@ class RecordWriter:
                 self._csv.writeheader()
             self._csv.writerow(flat)
         else:
-            self._buffer.append(_flatten(record))
+            self._buffer.append(record)
             if len(self._buffer) >= self._parquet_batch:
                 self._flush_parquet()
 
@@ -268,23 +285,42 @@ class RecordWriter:
             with self._naming_errors():
                 self._handle.flush()
 
-    def _flush_parquet(self) -> None:
-        import pyarrow as pa
+    def _flush_parquet(self, closing: bool = False) -> None:
+        """Sentence records go to the file batch by batch; article records are kept (as compact Arrow tables) to
+        be written on closing, with one metadata struct for the whole file; records of other kinds are written
+        flat, as strings."""
         import pyarrow.parquet as pq
 
-        if not self._buffer:
-            return
-        if self._parquet is None:
-            fields = [pa.field(name, _column_type(name)) for name in self._buffer[0]]
-            self._schema = pa.schema(fields)
-            self._parquet = pq.ParquetWriter(self.path, self._schema)
-        rows = [
+        from attribution.arrow import records_table, unify_metadata
+
+        if self._buffer:
+            kind = _record_kind(self._buffer[0])
+            if kind == "articles":
+                self._held.append(records_table(self._buffer, "articles"))
+            else:
+                table = records_table(self._buffer, "sentences") if kind == "sentences" else self._flat_table()
+                if self._parquet is None:
+                    self._parquet = pq.ParquetWriter(self.path, table.schema)
+                self._parquet.write_table(table)
+            self._buffer = []
+        if closing and self._held:
+            tables, self._held = unify_metadata(self._held), []
+            self._parquet = pq.ParquetWriter(self.path, tables[0].schema)
+            for table in tables:
+                self._parquet.write_table(table)
+
+    def _flat_table(self):
+        """Records other than sentence and article records: flat columns, nested values as JSON strings."""
+        import pyarrow as pa
+
+        rows = [_flatten(record) for record in self._buffer]
+        if self._schema is None:
+            self._schema = pa.schema([pa.field(name, _column_type(name)) for name in rows[0]])
+        return pa.Table.from_pylist([
             {f.name: (str(row.get(f.name)) if f.type == pa.string() and row.get(f.name) is not None
                       and not isinstance(row.get(f.name), str) else row.get(f.name)) for f in self._schema}
-            for row in self._buffer
-        ]
-        self._parquet.write_table(pa.Table.from_pylist(rows, schema=self._schema))
-        self._buffer = []
+            for row in rows
+        ], schema=self._schema)
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         try:
@@ -298,7 +334,7 @@ class RecordWriter:
     def _close(self) -> None:
         if self.format == "parquet":
             try:
-                self._flush_parquet()
+                self._flush_parquet(closing=True)
             finally:
                 if self._parquet is not None:
                     self._parquet.close()

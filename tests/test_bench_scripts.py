@@ -7,6 +7,7 @@ The figures themselves are measured by hand (README, Performance); this only kee
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -23,7 +24,11 @@ TINY_RUNS = {
     "streaming_memory.py": (["--sizes", "3", "--model", "rules"], "peak RSS MB"),
     "int8_agreement.py": (["--inputs", "examples/articles"], "int8 vs fp32 label agreement on"),
     "source_extraction.py": (["--quick"], "unpunctuated       8,000"),
+    "ray_overhead.py": (["--articles", "3", "--model", "rules", "--data-dir", "/nonexistent"],
+                        "2 actors against 1:"),
 }
+#: Scripts that need an optional extra (import name): skipped, with the reason, where it is not installed.
+NEEDS = {"ray_overhead.py": "ray"}
 
 
 def test_every_bench_script_has_a_tiny_run():
@@ -33,6 +38,8 @@ def test_every_bench_script_has_a_tiny_run():
 @pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(TINY_RUNS))
 def test_bench_script_runs_on_a_tiny_input(script):
+    if script in NEEDS and importlib.util.find_spec(NEEDS[script]) is None:
+        pytest.skip(f"{script} needs {NEEDS[script]} (pip install 'attribution[{NEEDS[script]}]')")
     args, expected = TINY_RUNS[script]
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's package, whatever is installed
     done = subprocess.run([sys.executable, str(REPO / "bench" / script), *args], capture_output=True, text=True,

@@ -1,4 +1,4 @@
-"""The runtime stays light: scoring with the rules loads neither torch, scikit-learn nor datasets.
+"""The runtime stays light: scoring with the rules loads neither torch, scikit-learn, datasets nor ray.
 
 Subcommands import their modules when they run, so `attribution score --model rules` starts fast and needs
 none of the training stack. Checked in a fresh interpreter, whose ``sys.modules`` holds only what the run
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-HEAVY = ("torch", "sklearn", "datasets", "transformers", "accelerate", "pandas", "matplotlib")
+HEAVY = ("torch", "sklearn", "datasets", "transformers", "accelerate", "pandas", "matplotlib", "ray")
 
 SCRIPT = """
 import json, sys
