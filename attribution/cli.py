@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
+from attribution import stages
 from attribution.annotate import register as register_annotate
 from attribution.eval.cli import register as register_evaluate
 from attribution.extras import MissingExtraError
@@ -109,6 +110,8 @@ def run_score(args: argparse.Namespace) -> int:
         quiet_model_loading(warnings=not args.quiet)  # transformers' "Loading weights" bar
     analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
                     workers=args.workers, compile=compile_model)
+    if args.no_detector:
+        analyzer.replace_stage("clean", stages.clean_rules_only)
     documents = partial(_documents, paths, args)
     stats = score_run(analyzer, documents, outputs, resume=args.resume,
                       progress=lambda message: _progress(message, args.quiet), progress_every=args.progress_every,
@@ -160,6 +163,8 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
                    help=f"longest article analysed, in characters; longer ones get an error record "
                         f"(default: {MAX_CHARS:,})")
     p.add_argument("--data-dir", help="shared data directory, for the rules baseline's tracker phrases (optional)")
+    p.add_argument("--no-detector", action="store_true",
+                   help="clean with the rules alone, without the learned boilerplate detector")
     p.add_argument("--html", metavar="DIR", help="also write a static HTML report (index + one page per article)")
     p.add_argument("--summary", metavar="DIR", help="also write the corpus summary (CSV + plots, see summarize)")
     p.add_argument("--summary-by", metavar="KEY", help="group the summary by this metadata key (see summarize)")
