@@ -17,7 +17,16 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from attribution.boilerplate import BoilerplateDetector, candidates, default_detector
-from attribution.cleaning_rules import FIELD_PREFIX, LINE_RULES, MIN_DUPLICATE_CHARS, MIN_HEADLINE_CHARS, LineRule
+from attribution.cleaning_rules import (
+    EDGE_MAX_CHARS,
+    EDGE_RULE_NAMES,
+    EDGE_SENTENCES,
+    FIELD_PREFIX,
+    LINE_RULES,
+    MIN_DUPLICATE_CHARS,
+    MIN_HEADLINE_CHARS,
+    LineRule,
+)
 
 _NORMALISE = re.compile(r"[\W_]+", re.UNICODE)
 PREVIEW_CHARS = 160
@@ -101,13 +110,53 @@ def clean(text: str, rules: tuple[LineRule, ...] = LINE_RULES,
     normalised text already occurred is removed as a duplicate. Then the
     detector (``True``: the shipped one; or a :class:`BoilerplateDetector`;
     ``False``: none) scores the lines kept, and removes those at or above its
-    threshold.
+    threshold; with it, the rules of ``EDGE_RULE_NAMES`` also judge the first
+    and last sentences of each paragraph kept.
     """
     result = _clean_rules(text, rules)
     model = default_detector() if detector is True else (detector or None)
     if model is not None and result.content:
         _apply_detector(text, result, model)
+        _trim_edges(text, result, tuple(r for r in rules if r.name in EDGE_RULE_NAMES))
     return result
+
+
+def _edge_rule(sentence: str, rules: tuple[LineRule, ...]) -> LineRule | None:
+    if len(sentence) > EDGE_MAX_CHARS:
+        return None
+    return next((r for r in rules if r.matches(sentence, 1)), None)
+
+
+def _trim_edges(text: str, result: CleanResult, rules: tuple[LineRule, ...]) -> None:
+    """Remove furniture sentences from the start and end of each kept paragraph of two or more sentences; the
+    paragraph's content span shrinks to the sentences left (at least one)."""
+    from attribution.segment import segment  # the segmenter is loaded only when a page is cleaned
+
+    content: list[tuple[int, int]] = []
+    found: list[Removal] = []
+    for span in result.content:
+        sentences = segment(text, [span])
+        lo, hi = 0, len(sentences)
+        for where in ("start", "end"):
+            for _ in range(EDGE_SENTENCES):
+                if hi - lo < 2:
+                    break
+                sentence = sentences[lo] if where == "start" else sentences[hi - 1]
+                rule = _edge_rule(sentence.text, rules)
+                if rule is None:
+                    break
+                found.append(Removal(sentence.start, sentence.end, rule.name,
+                                     f"{rule.reason} (a sentence at the {where} of a paragraph)",
+                                     _preview(sentence.text)))
+                if where == "start":
+                    lo += 1
+                else:
+                    hi -= 1
+        content.append(span if (lo, hi) == (0, len(sentences)) else (sentences[lo].start, sentences[hi - 1].end))
+    if found:
+        result.content = content
+        result.removed.extend(found)
+        result.removed.sort(key=lambda r: r.start)
 
 
 def _apply_detector(text: str, result: CleanResult, model: BoilerplateDetector) -> None:

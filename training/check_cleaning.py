@@ -136,9 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     held_out = (detector.meta.get("held_out") if detector else None) or {}
     rules_only = (detector.meta.get("rules_only") if detector else None) or {}
     if held_out and args.spec_dir.resolve() == SPEC_DIR.resolve():
-        print("held out (each spec document scored by a detector fitted without it, counted by lines; "
-              "from the training run):")
-        print("\n".join(table({corpus: (_from_meta(rules_only.get(corpus, {})), _from_meta(figures))
+        print("held out (each spec document cleaned with a detector fitted without it; from the training run):")
+        print("\n".join(table({corpus: (from_meta(rules_only.get(corpus, {})), from_meta(figures))
                                for corpus, figures in held_out.items()})))
     if args.show and "all" in rows:
         after = rows["all"][1]
@@ -148,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _from_meta(figures: dict) -> CleaningCheck:
+def from_meta(figures: dict) -> CleaningCheck:
     return CleaningCheck(figures.get("boilerplate", 0), figures.get("boilerplate_removed", 0),
                          figures.get("content", 0), figures.get("content_removed", 0))
 

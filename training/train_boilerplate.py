@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from attribution.training.boilerplate_noise import noisy_page
+from attribution.training.check_cleaning import check_by_corpus, from_meta, table
 from attribution.training.spec import SPEC_DIR, document_units
 
 from attribution.boilerplate import DETECTOR_PATH, BoilerplateDetector, candidates, page_features
@@ -55,6 +56,8 @@ class Page:
     content_units: list[int]
     bp_units: list[int]
     generated: bool = False
+    text: str = ""
+    units: Sequence[dict] = ()
 
 
 def _rule_removed(lines: Sequence[str]) -> list[bool]:
@@ -84,7 +87,7 @@ def labelled_page(doc_id: str, corpus: str, text: str, units: Sequence[dict]) ->
         content_units.append(len(content))
         bp_units.append(len(bp))
     return Page(doc_id, corpus, [text[s:e] for s, e in spans], [span not in kept for span in spans], labels,
-                content_units, bp_units)
+                content_units, bp_units, text=text, units=units)
 
 
 def spec_pages(spec_dir: Path, data_dir: Path | str | None) -> list[Page]:
@@ -161,9 +164,12 @@ def folds(pages: Sequence[Page], k: int, seed: int) -> list[list[int]]:
     return [sorted(order[f::k]) for f in range(k)]
 
 
-def held_out_probabilities(pages: Sequence[Page], k: int, seed: int, copies: int, c: float) -> list[list[float]]:
-    """Each page's line probabilities from a model fitted without its document (nor the noisy copies of it)."""
+def held_out_models(pages: Sequence[Page], k: int, seed: int, copies: int,
+                    c: float) -> tuple[list[list[float]], list[BoilerplateDetector]]:
+    """Each page's line probabilities from a model fitted without its document (nor the noisy copies of it), and
+    that model."""
     probabilities: list[list[float]] = [[] for _ in pages]
+    models: list[BoilerplateDetector] = [None] * len(pages)  # type: ignore[list-item]
     for fold in folds(pages, k, seed):
         held = set(fold)
         train = [p for i, p in enumerate(pages) if i not in held]
@@ -171,24 +177,25 @@ def held_out_probabilities(pages: Sequence[Page], k: int, seed: int, copies: int
         model = fit(train, c)
         for i in fold:
             probabilities[i] = model.page_probabilities(pages[i].lines, pages[i].removed)
-    return probabilities
+            models[i] = model
+    return probabilities, models
 
 
-def figures(pages: Sequence[Page], probabilities: Sequence[Sequence[float]] | None, threshold: float) -> dict:
-    """Boilerplate and content units removed, per corpus and in all, by the rules (and the detector at
-    ``threshold`` when ``probabilities`` are given), counted by lines."""
-    out: dict[str, dict[str, int]] = {}
-    for i, page in enumerate(pages):
-        may = candidates(page.lines, page.removed)
-        for corpus in (page.corpus, "all"):
-            row = out.setdefault(corpus, {"boilerplate": 0, "boilerplate_removed": 0, "content": 0,
-                                          "content_removed": 0})
-            for j in range(len(page.lines)):
-                gone = page.removed[j] or (probabilities is not None and may[j] and probabilities[i][j] >= threshold)
-                row["boilerplate"] += page.bp_units[j]
-                row["boilerplate_removed"] += page.bp_units[j] if gone else 0
-                row["content"] += page.content_units[j]
-                row["content_removed"] += page.content_units[j] if gone else 0
+def held_out_figures(pages: Sequence[Page], models: Sequence[BoilerplateDetector], threshold: float) -> dict:
+    """Units removed per corpus and in all, as ``check_cleaning`` counts them, each page cleaned with the model
+    fitted without it (at ``threshold``) and with the rules alone."""
+    held: dict[int, BoilerplateDetector] = {}
+    for model in models:
+        held.setdefault(id(model), BoilerplateDetector(model.weights, model.bias, threshold))
+    out: dict[str, dict] = {}
+    for page, model in zip(pages, models, strict=True):
+        rows = check_by_corpus([(page.doc_id, page.corpus, page.text, page.units)], detector=held[id(model)])
+        for corpus, (before, after) in rows.items():
+            for name, check in (("rules_only", before), ("held_out", after)):
+                row = out.setdefault(name, {}).setdefault(corpus, {"boilerplate": 0, "boilerplate_removed": 0,
+                                                                   "content": 0, "content_removed": 0})
+                for key in row:
+                    row[key] += getattr(check, key)
     return out
 
 
@@ -228,10 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     pages = spec_pages(args.spec_dir, resolve_data_dir(args.data_dir))
     if len(pages) < args.folds:
         raise SystemExit(f"{len(pages)} spec documents in {args.spec_dir}: too few for {args.folds} folds")
-    probabilities = held_out_probabilities(pages, args.folds, args.seed, args.copies, args.c)
+    probabilities, models = held_out_models(pages, args.folds, args.seed, args.copies, args.c)
     threshold = choose_threshold(pages, probabilities, args.max_content_removed)
-    held_out = figures(pages, probabilities, threshold)
-    rules_only = figures(pages, None, threshold)
+    exact = held_out_figures(pages, models, threshold)
+    held_out, rules_only = exact["held_out"], exact["rules_only"]
     model = fit(pages + [copy for p in pages for copy in noisy_copies(p, args.copies, args.seed)], args.c)
     model.threshold = threshold
     model.meta = {
@@ -240,14 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         "held_out": held_out, "rules_only": rules_only,
     }
     model.save(args.output)
-    print(f"threshold {threshold:.4f} (held-out content removed at most {args.max_content_removed:.2%})")
-    print(f"{'corpus':14} {'boilerplate removed: rules':>28} {'+ detector':>12} {'content removed: rules':>24} "
-          f"{'+ detector':>12}")
-    for corpus in sorted(held_out):
-        r, h = rules_only[corpus], held_out[corpus]
-        print(f"{corpus:14} {r['boilerplate_removed']:>20}/{r['boilerplate']:<7} {h['boilerplate_removed']:>6}"
-              f"/{h['boilerplate']:<5} {r['content_removed']:>16}/{r['content']:<7} {h['content_removed']:>6}"
-              f"/{h['content']:<5}")
+    print(f"threshold {threshold:.4f} (held-out content lines removed at most {args.max_content_removed:.2%})")
+    print("held out (each spec document cleaned with a detector fitted without it):")
+    print("\n".join(table({corpus: (from_meta(rules_only[corpus]), from_meta(held_out[corpus]))
+                           for corpus in held_out})))
     print(f"wrote {args.output} ({len(model.weights)} weights)")
     return 0
 
