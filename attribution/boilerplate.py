@@ -38,6 +38,9 @@ _INNER_SENTENCE = re.compile(r"[.!?][\"'”’]?\s+[A-Z\"“]")
 _PAGE_COUNT = re.compile(r"\b\d{1,3}\s*/\s*\d{1,3}$|\bpage \d+( of \d+)?$", re.IGNORECASE)
 _LABEL = re.compile(r"[^\W\d_][\w'’-]*(\s+[\w'’-]+){0,2}\s*:\s+\S")  # "Photo: ...", "Read more: ..."
 _CAPS_LABEL = re.compile(r"[A-Z]{2,}(\s+[A-Z]{2,}){0,2}\s*:")  # "ALSO SEE:", "WATCH:"
+_DASH_RUN = re.compile(r"\S\s*[-=_*~]{3,}\s*\S|^[-=_*~]{3,}\s*\w")  # "Programs ------ RADIO ------ AM"
+_CAPS_RUN_IN = re.compile(r"[A-Z]{2,}[A-Z'’-]*(\s+[A-Z]{2,}[A-Z'’-]*)+\s+[A-Z][a-z]")  # "DARFUR VIOLENCE An Arab ..."
+_NAME_LINKS = frozenset({"and", "al", "el", "de", "da", "di", "du", "van", "von", "der", "bin", "ibn", "la", "le"})
 _NORMAL = re.compile(r"[\W_]+", re.UNICODE)
 _SHORT = 60  # characters: a line under this without closing punctuation reads like a label, link or heading
 _WINDOW = 3  # lines either side that the run-of-short-lines and removed-nearby features look at
@@ -82,6 +85,10 @@ def _shape(line: str) -> dict[str, float]:
         "has_paren": float("(" in line),
         "all_caps_start": float(bool(re.match(r"[A-Z]{3,}", line))),
         "label_colon": float(bool(_LABEL.match(line))),
+        "dash_run": float(bool(_DASH_RUN.search(line))),
+        "caps_run_in": float(bool(_CAPS_RUN_IN.match(line))),
+        "names_only": float(2 <= len(alpha) <= 12 and all(w[0].isupper() or w.casefold() in _NAME_LINKS for w in alpha)
+                            and not line.rstrip().endswith(("?", "!", ":"))),
         "caps_label_colon": float(bool(_CAPS_LABEL.match(line))),
     }
     return feats

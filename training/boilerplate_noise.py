@@ -90,8 +90,13 @@ def menu(rng: random.Random) -> list[str]:
         return items[: rng.randint(3, 6)]
     if style < 0.7:
         return [" ".join(items)]
-    extra = rng.choice(["Skip to content", "Skip to main content", "Menu", "Search", "Sign in", "Subscribe"])
-    return [extra, rng.choice([" ", " · ", "  "]).join(items)]
+    if style < 0.85:
+        extra = rng.choice(["Skip to content", "Skip to main content", "Menu", "Search", "Sign in", "Subscribe"])
+        return [extra, rng.choice([" ", " · ", "  "]).join(items)]
+    dashes = rng.choice(["------", "---", "======", "***"])
+    half = len(items) // 2
+    return [f"{rng.choice(['Sections', 'Programs', 'Browse'])} {dashes} {items[0].upper()} {dashes} "
+            + " ".join(items[1:half]), f"{dashes} {items[half].upper()} {dashes} " + " ".join(items[half + 1:])]
 
 
 def share_bar(rng: random.Random) -> list[str]:
@@ -125,7 +130,10 @@ def photo_credit(rng: random.Random) -> list[str]:
     return [rng.choice([f"{name}/{agency}", f"{name} / {agency} file", f"{name} / {agency}", f"Photo: {name}/{agency}",
                         f"(Photo by {name}/{agency})", f"Image source, {agency}", f"{agency}/{name}",
                         f"Photograph: {name}/{agency}", f"{name} | {agency}", f"{agency} file photo",
-                        f"Image caption, {_headline(rng)}", f"{name}/{agency} file photo"])]
+                        f"Image caption, {_headline(rng)}", f"{name}/{agency} file photo",
+                        f"{name}, {rng.randint(19, 90)}.", f"{name} and {_name(rng)}.",
+                        f"{name} (left), {rng.randint(19, 90)}",
+                        f"{name}, {_name(rng)} and {_name(rng)}."])]
 
 
 def print_footer(rng: random.Random) -> list[str]:
@@ -136,6 +144,13 @@ def print_footer(rng: random.Random) -> list[str]:
                         f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(4, 26):02d}, {time} "
                         f"{_headline(rng)} | {rng.choice(SITES).title()}",
                         f"Page {page} of {total}", f"{_url(rng)}"])]
+
+
+def run_in_heading(rng: random.Random) -> list[str]:
+    """A page's box heading in capitals run into the first link or caption under it."""
+    heading = rng.choice(["MORE HEADLINES", "IN PICTURES", "TOP STORIES", "MOST POPULAR", "FROM THE ARCHIVE",
+                          "SPECIAL REPORT", "ELSEWHERE ON THE SITE", "KEY FACTS", "IN DEPTH"])
+    return [f"{heading} {_headline(rng)}"] + [_headline(rng) for _ in range(rng.randint(0, 2))]
 
 
 def byline(rng: random.Random) -> list[str]:
@@ -189,6 +204,7 @@ KINDS: dict[str, Template] = {
     "header_fields": header_fields, "menu": menu, "share_bar": share_bar, "promo": promo, "see_also": see_also,
     "photo_credit": photo_credit, "print_footer": print_footer, "byline": byline, "newsletter": newsletter,
     "email_print": email_print, "bullets": bullets, "cookie_notice": cookie_notice, "misc": misc,
+    "run_in_heading": run_in_heading,
 }
 #: Where each kind goes on a page: at the top, after the first line, between paragraphs, or at the end.
 PLACES: dict[str, tuple[str, ...]] = {
@@ -196,6 +212,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "see_also": ("middle",), "photo_credit": ("after_first", "middle"), "print_footer": ("middle", "end"),
     "byline": ("after_first", "top"), "newsletter": ("middle", "end"), "email_print": ("end", "after_first"),
     "bullets": ("middle", "end"), "cookie_notice": ("top", "end"), "misc": ("middle", "end", "after_first"),
+    "run_in_heading": ("middle", "end"),
 }
 
 
