@@ -168,7 +168,9 @@ def _apply_detector(text: str, result: CleanResult, model: BoilerplateDetector) 
     probabilities = model.page_probabilities(lines, removed)
     found = {span: p for span, p, may in zip(spans, probabilities, candidates(lines, removed), strict=True)
              if may and p >= model.threshold}
-    if not found:
+    if not found or len(found) == len(result.content):
+        # A page the detector would empty (hundreds of one-word lines, a page of links) is not what it learned to
+        # judge: the rules' result stands, and the article is scored.
         return
     result.content = [span for span in result.content if span not in found]
     result.removed.extend(

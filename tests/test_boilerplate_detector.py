@@ -209,3 +209,11 @@ def test_scoring_needs_no_training_library():
             "print(any(m.startswith('sklearn') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "False"
+
+
+def test_the_detector_never_empties_a_page():
+    """A page of nothing but short lines keeps what the rules keep (the hostile inputs' 400 one-word lines)."""
+    always = BoilerplateDetector({}, bias=10.0, threshold=0.5)
+    page = "\n".join(["a.", "B!", "The mayor said.", "1.", "?", "Mr."] * 20)
+    rules_only = clean(page, detector=False).content
+    assert rules_only and clean(page, detector=always).content == clean(page).content == rules_only

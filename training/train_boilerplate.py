@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DETECTOR_PATH, help=f"weights file (default: {DETECTOR_PATH})")
     parser.add_argument("--folds", type=int, default=5, help="document folds for the held-out scores (default: 5)")
     parser.add_argument("--copies", type=int, default=2, help="noisy copies of each training page (default: 2)")
-    parser.add_argument("--c", type=float, default=0.5, help="inverse regularisation strength (default: 0.5)")
+    parser.add_argument("--c", type=float, default=0.25, help="inverse regularisation strength (default: 0.25)")
     parser.add_argument("--max-content-removed", type=float, default=0.004,
                         help="share of content units the threshold may remove on held-out documents (default: 0.004, "
                              "under the 0.5%% target)")
