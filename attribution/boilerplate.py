@@ -41,6 +41,7 @@ _CAPS_LABEL = re.compile(r"[A-Z]{2,}(\s+[A-Z]{2,}){0,2}\s*:")  # "ALSO SEE:", "W
 _DASH_RUN = re.compile(r"\S\s*[-=_*~]{3,}\s*\S|^[-=_*~]{3,}\s*\w")  # "Programs ------ RADIO ------ AM"
 _CAPS_RUN_IN = re.compile(r"[A-Z]{2,}[A-Z'’-]*(\s+[A-Z]{2,}[A-Z'’-]*)+\s+[A-Z][a-z]")  # "DARFUR VIOLENCE An Arab ..."
 _NAME_LINKS = frozenset({"and", "al", "el", "de", "da", "di", "du", "van", "von", "der", "bin", "ibn", "la", "le"})
+_SLASH_NAME = re.compile(r"\w\s?/\s?[A-Z]")  # "Name/Getty", "Name / Reuters"
 _NORMAL = re.compile(r"[\W_]+", re.UNICODE)
 _SHORT = 60  # characters: a line under this without closing punctuation reads like a label, link or heading
 _WINDOW = 3  # lines either side that the run-of-short-lines and removed-nearby features look at
@@ -53,6 +54,8 @@ def _shape(line: str) -> dict[str, float]:
     alpha = [w for w in words if not w.isdigit()]
     n_alpha = max(1, len(alpha))
     url_chars = sum(len(m) for m in _URL.findall(line))
+    digits, alnum = sum(map(str.isdigit, line)), sum(map(str.isalnum, line))  # map: C speed, one pass each
+    at, slash = "@" in line, "/" in line  # cheap tests before the patterns that need these characters
     stripped = line.rstrip()
     ends_sentence = bool(_END_SENTENCE.search(stripped))
     feats = {
@@ -64,12 +67,12 @@ def _shape(line: str) -> dict[str, float]:
         "len_gt200": float(len(line) > 200),
         "title_share": sum(w[0].isupper() for w in alpha) / n_alpha,
         "upper_share": sum(w.isupper() and len(w) > 1 for w in alpha) / n_alpha,
-        "digit_share": sum(c.isdigit() for c in line) / max(1, len(line)),
-        "punct_share": sum(not c.isalnum() and not c.isspace() for c in line) / max(1, len(line)),
+        "digit_share": digits / max(1, len(line)),
+        "punct_share": (len(line) - alnum - sum(map(str.isspace, line))) / max(1, len(line)),
         "url_share": url_chars / max(1, len(line)),
         "has_url": float(url_chars > 0),
-        "has_email": float(bool(_EMAIL.search(line))),
-        "has_handle": float(bool(_HANDLE.search(line))),
+        "has_email": float(at and bool(_EMAIL.search(line))),
+        "has_handle": float(at and bool(_HANDLE.search(line))),
         "separators": min(4, len(_SEPARATOR.findall(line))) / 4.0,
         "ends_sentence": float(ends_sentence),
         "ends_colon": float(stripped.endswith(":")),
@@ -80,13 +83,13 @@ def _shape(line: str) -> dict[str, float]:
         "bare_bullet": float(bool(re.fullmatch(r"[-–—•*·>]+\.?", stripped))),
         "has_quote": float(any(c in line for c in "\"“”")),
         "inner_sentences": min(3, len(_INNER_SENTENCE.findall(line))) / 3.0,
-        "page_count": float(bool(_PAGE_COUNT.search(stripped))),
-        "has_slash_name": float(bool(re.search(r"\w\s?/\s?[A-Z]", line))),
+        "page_count": float(("/" in stripped or "page" in stripped.casefold()) and bool(_PAGE_COUNT.search(stripped))),
+        "has_slash_name": float(slash and bool(_SLASH_NAME.search(line))),
         "has_paren": float("(" in line),
         "all_caps_start": float(bool(re.match(r"[A-Z]{3,}", line))),
         "label_colon": float(bool(_LABEL.match(line))),
         "dash_run": float(bool(_DASH_RUN.search(line))),
-        "caps_run_in": float(bool(_CAPS_RUN_IN.match(line))),
+        "caps_run_in": float(line[:2].isupper() and bool(_CAPS_RUN_IN.match(line))),
         "names_only": float(2 <= len(alpha) <= 12 and all(w[0].isupper() or w.casefold() in _NAME_LINKS for w in alpha)
                             and not line.rstrip().endswith(("?", "!", ":"))),
         "caps_label_colon": float(bool(_CAPS_LABEL.match(line))),
