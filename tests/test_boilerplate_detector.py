@@ -217,3 +217,21 @@ def test_the_detector_never_empties_a_page():
     page = "\n".join(["a.", "B!", "The mayor said.", "1.", "?", "Mr."] * 20)
     rules_only = clean(page, detector=False).content
     assert rules_only and clean(page, detector=always).content == clean(page).content == rules_only
+
+
+def test_cleaning_check_reports_each_kind_of_text_before_and_after_the_detector():
+    from attribution.training.check_cleaning import check_by_corpus, table
+
+    documents = []
+    for corpus, kind in (("scraped", "print_footer"), ("wire", "also_see")):
+        page, noise = _page(kind)
+        units = [{"start": page.index(line), "end": page.index(line) + len(line),
+                  "label": "boilerplate" if line in noise else "direct_fact"} for line in page.split("\n")]
+        documents.append((f"{corpus}-1", corpus, page, units))
+    rows = check_by_corpus(documents)
+    assert set(rows) == {"scraped", "wire", "all"}
+    before, after = rows["all"]
+    assert (before.boilerplate_removed, after.boilerplate_removed, after.boilerplate) == (0, 2, 2)
+    assert before.content_removed == after.content_removed == 0 and after.content == 2 * len(ARTICLE)
+    lines = table(rows)
+    assert "+ detector" in lines[0] and lines[-1].startswith("all") and "2/2 (100.0%)" in lines[-1]
