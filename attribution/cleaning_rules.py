@@ -239,3 +239,17 @@ MIN_HEADLINE_CHARS = 12
 #: Prefixes of a page's header block ("Headline: ..."); stripped before comparing paragraphs, so the
 #: body's copy of the headline is recognised as a duplicate.
 FIELD_PREFIX = re.compile(r"^(headline|title|subtitle|subhead|dek)\s*:\s*", re.IGNORECASE)
+
+#: Rules that also judge the first and last sentences of a paragraph the line rules kept (a page pasted as one
+#: paragraph ends with "(Additional reporting by ...)" or "The Example Times: Nov. 13, 2004"). Only rules whose
+#: pattern needs the whole sentence to be furniture are listed: not the crosshead (a short sentence is prose),
+#: the banners, the headings that take the next line, the comments footer or the scraper header. The cleaner
+#: applies them with the detector (``clean(text, detector=False)`` runs the line rules alone).
+EDGE_RULE_NAMES: frozenset[str] = frozenset({
+    "copyright", "share_menu", "advertisement", "photo_credit", "newsletter", "cookie_notice", "header_field",
+    "dateline", "credit_line", "signature", "author_bio", "donation_appeal", "nav_menu", "related_links",
+})
+#: At most this many sentences are taken from each end of a paragraph, and never all of them; a sentence longer
+#: than ``EDGE_MAX_CHARS`` is never taken (a dateline run into the first sentence of the story is content).
+EDGE_SENTENCES = 2
+EDGE_MAX_CHARS = 160

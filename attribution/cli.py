@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
+from attribution import stages
 from attribution.annotate import register as register_annotate
 from attribution.eval.cli import register as register_evaluate
 from attribution.extras import MissingExtraError
@@ -112,6 +113,8 @@ def run_score(args: argparse.Namespace) -> int:
 
         if args.workers:
             raise ValueError("--workers is for the local engine; with --engine ray, --actors sets the parallelism")
+        if args.no_detector:
+            raise ValueError("--no-detector is for the local engine (Ray actors clean with the default stages)")
         require_ray()  # without the [ray] extra: one line, exit 2
         _progress(f"starting Ray ({'cluster at ' + args.address if args.address else 'a local cluster'})",
                   args.quiet)
@@ -123,6 +126,8 @@ def run_score(args: argparse.Namespace) -> int:
             raise ValueError("--address and --actors need --engine ray")
         analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
                         workers=args.workers, compile=compile_model)
+        if args.no_detector:
+            analyzer.replace_stage("clean", stages.clean_rules_only)
     documents = partial(_documents, paths, args)
     try:
         stats = score_run(analyzer, documents, outputs, resume=args.resume,
@@ -179,6 +184,8 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
                    help=f"longest article analysed, in characters; longer ones get an error record "
                         f"(default: {MAX_CHARS:,})")
     p.add_argument("--data-dir", help="shared data directory, for the rules baseline's tracker phrases (optional)")
+    p.add_argument("--no-detector", action="store_true",
+                   help="clean with the rules alone, without the learned boilerplate detector")
     p.add_argument("--html", metavar="DIR", help="also write a static HTML report (index + one page per article)")
     p.add_argument("--summary", metavar="DIR", help="also write the corpus summary (CSV + plots, see summarize)")
     p.add_argument("--summary-by", metavar="KEY", help="group the summary by this metadata key (see summarize)")

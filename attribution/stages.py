@@ -6,7 +6,8 @@ stage      contract
 ingest     ``(item, n, text_key, id_key) -> Document``: a text, a ``{"id", "text", ...}`` mapping or an input
            :class:`attribution.ingest.Document` becomes a fresh pipeline document (the input is not changed)
 clean      ``Document -> Document``: sets ``content`` (the article's paragraphs as spans of ``text``; ``None``
-           reads every line) and ``cleaning`` (the report of what was removed); never edits ``text``
+           reads every line) and ``cleaning`` (the report of what was removed); never edits ``text``;
+           :func:`clean_rules_only` in its place runs the cleaning rules without the learned detector
 segment    ``Document -> Document``: sets ``sentences`` from ``content``; adds the not-English warning; a
            document without sentences gets ``error`` set
 classify   a :class:`~attribution.classify.Classifier` (called one article at a time) or ``Document ->
@@ -71,6 +72,14 @@ def ingest(item: Any, n: int = 0, text_key: str = "text", id_key: str = "id") ->
 def clean(doc: Document) -> Document:
     """Find the article content (:func:`attribution.clean.clean`): content spans and the cleaning report."""
     cleaned = clean_text(doc.text)
+    doc.content, doc.cleaning = cleaned.content, cleaned.report()
+    return doc
+
+
+def clean_rules_only(doc: Document) -> Document:
+    """The clean stage without the learned boilerplate detector (``attribution score --no-detector``): the
+    cleaning rules and the duplicate check alone."""
+    cleaned = clean_text(doc.text, detector=False)
     doc.content, doc.cleaning = cleaned.content, cleaned.report()
     return doc
 

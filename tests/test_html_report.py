@@ -117,6 +117,7 @@ def test_visible_text_equals_original_and_sentences_carry_labels(analyzer):
         # text outside every sentence and removed span is plain: no element around it
         covered = page.spans(lambda stack: bool(stack))
         inside = {i for s in result.sentences for i in range(s.start, s.end)}
+        inside |= {i for r in result.cleaning["removed"] for i in range(r["start"], r["end"])}
         assert covered == inside
 
 

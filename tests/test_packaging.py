@@ -51,6 +51,7 @@ def test_every_package_of_the_repository_is_in_the_wheel_under_attribution(wheel
 def test_the_wheel_carries_the_default_model_the_gold_set_and_the_training_configs(wheel):
     names = set(wheel.namelist())
     assert "attribution/models/default/model.safetensors" in names
+    assert "attribution/cleaning_detector.json" in names
     assert "attribution/eval/gold/units.jsonl" in names
     assert "attribution/training/configs/default.json" in names
     assert any(n.startswith("attribution/training/spec_labels/") for n in names)

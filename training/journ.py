@@ -168,7 +168,7 @@ class StoryResult:
 
 
 def convert_story(text: str, statements: list[Statement], *, doc_id: str, gt_file: str) -> StoryResult:
-    sentences = [s for s in segment(text, clean(text).content)
+    sentences = [s for s in segment(text, clean(text, detector=False).content)
                  if not _FURNITURE.search(s.text) and not is_page_noise(s.text, s.idx) and not _appeal(s.text)]
     sentences = [Sentence(i, s.start, s.end, s.text) for i, s in enumerate(sentences)]
     match_statements(sentences, statements)

@@ -498,7 +498,7 @@ def convert_article(text: str, brat: BratDocument, entities: list[tuple[int, int
     _type_relations(text, brat, relations, entities)
     _decide_effects(relations, text)
     discard = [s for s in brat.spans.values() if s.type == "Discard"]
-    cleaned = clean(text)
+    cleaned = clean(text, detector=False)  # rules only: converted labels do not move with the detector's weights
     sentences = segment(text, cleaned.content)
     records = []
     for sentence, label, taking_part, rule in label_sentences(text, sentences, relations, discard):
