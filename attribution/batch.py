@@ -46,9 +46,10 @@ class BatchScorer:
     """
 
     def __init__(self, model: str | Path | None = None, *, quantize: str | None = None, batch_size: int = 32,
-                 text_key: str = "text", id_key: str = "id", columnar: bool = False):
+                 text_key: str = "text", id_key: str = "id", columnar: bool = False, backend: str | None = None):
         self.model = model
         self.quantize = quantize
+        self.backend = backend  # as load()'s: torch, onnx, auto, or None for the default
         self.batch_size = batch_size
         self.text_key = text_key
         self.id_key = id_key
@@ -61,7 +62,8 @@ class BatchScorer:
     @property
     def analyzer(self) -> Analyzer:
         if self._analyzer is None:
-            self._analyzer = load(self.model, batch_size=self.batch_size, quantize=self.quantize)
+            self._analyzer = load(self.model, batch_size=self.batch_size, quantize=self.quantize,
+                                  backend=self.backend)
         return self._analyzer
 
     def __call__(self, batch: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]) -> dict[str, Any]:
