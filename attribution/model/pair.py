@@ -118,36 +118,40 @@ class PairClassifier:
     def _article_probs(self, pairs: Sequence[tuple[str, str]]) -> list[list[float]]:
         """Class probabilities of one article's (previous sentence, sentence) pairs, in their order.
 
-        The article is run on its own, in length-sorted batches of at most ``batch_size`` pairs: a sentence's
-        probabilities then depend on its own article only, so records are byte-identical whatever else shares
-        a run's batch (floating-point matrix products give last-bit differences with the shape of the batch).
-        With an ONNX encoder, see :meth:`_onnx_article_probs`.
+        The article is run on its own, in the batches of :meth:`batches`: a sentence's probabilities then depend
+        on its own article only, so records are byte-identical whatever else shares a run's batch (floating-point
+        matrix products give last-bit differences with the shape of the batch).
         """
-        if self.encoder is not None:
-            return self._onnx_article_probs(pairs)
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         probs: list[list[float]] = [[]] * len(pairs)
-        for b in range(0, len(order), self.batch_size):
-            batch = order[b : b + self.batch_size]
-            encoded = encode_pairs(self.tokenizer, [pairs[i] for i in batch], self.max_length, tensors=True)
-            out = torch.softmax(self.model(**encoded).logits.float(), dim=-1).tolist()
-            self.tokens += int(encoded["attention_mask"].sum())
-            self.padded_tokens += encoded["attention_mask"].numel()
+        for batch, inputs in self.batches(pairs):
+            out = torch.softmax(self.forward(inputs), dim=-1).tolist()
+            mask = inputs["attention_mask"]
+            self.tokens += int(mask.sum())
+            self.padded_tokens += mask.shape[0] * mask.shape[1]
             for i, row in zip(batch, out, strict=True):
                 probs[i] = row
         return probs
 
-    def _onnx_article_probs(self, pairs: Sequence[tuple[str, str]]) -> list[list[float]]:
-        """As :meth:`_article_probs`, through the ONNX encoder: the article is tokenized in one call, unpadded,
-        and split by :func:`length_batches` (padding a fraction of the length-sorted fixed-size batches'), each
-        batch padded to its longest pair here. Still one article at a time: the results depend on it alone."""
+    def batches(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[list[int], dict[str, Any]]]:
+        """The forward passes of one article's pairs: per batch, the indices of its pairs and the model's inputs.
+
+        On PyTorch: length-sorted (by characters) batches of ``batch_size``, tokenized and padded per batch (the
+        labels and probabilities the model has always given). On ONNX Runtime: the article tokenized in one call,
+        unpadded, cut by :func:`length_batches` (a fraction of the fixed-size batches' padding), each batch padded
+        here to its longest pair, as numpy arrays."""
+        if self.encoder is None:
+            order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+            return [(order[b : b + self.batch_size],
+                     encode_pairs(self.tokenizer, [pairs[i] for i in order[b : b + self.batch_size]], self.max_length,
+                                  tensors=True))
+                    for b in range(0, len(order), self.batch_size)]
         import numpy as np
 
         encoded = encode_pairs(self.tokenizer, pairs, self.max_length)
         columns = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in encoded]
         lengths = [len(ids) for ids in encoded["input_ids"]]
         pad = {"input_ids": self.tokenizer.pad_token_id or 0, "attention_mask": 0, "token_type_ids": 0}
-        probs: list[list[float]] = [[]] * len(pairs)
+        out = []
         for batch in length_batches(lengths, self.batch_size):
             width = max(lengths[i] for i in batch)
             feeds = {}
@@ -156,12 +160,15 @@ class PairClassifier:
                 for row, i in enumerate(batch):
                     array[row, : lengths[i]] = encoded[name][i]
                 feeds[name] = array
-            out = torch.softmax(torch.from_numpy(self.encoder(feeds)).float(), dim=-1).tolist()
-            self.tokens += sum(lengths[i] for i in batch)
-            self.padded_tokens += width * len(batch)
-            for i, row in zip(batch, out, strict=True):
-                probs[i] = row
-        return probs
+            out.append((batch, feeds))
+        return out
+
+    @torch.inference_mode()
+    def forward(self, inputs: dict[str, Any]) -> torch.Tensor:
+        """The logits (float32, batch x labels) of one batch from :meth:`batches`, on this classifier's backend."""
+        if self.encoder is None:
+            return self.model(**inputs).logits.float()
+        return torch.from_numpy(self.encoder(inputs)).float()
 
     def predict_articles(self, articles: Sequence[tuple[str, Sequence[Sentence]]]) -> list[list[Prediction]]:
         """Per article, per sentence: label, probabilities, and source and cue spans relative to the sentence."""
