@@ -274,3 +274,27 @@ def test_length_batches_cut_padding_below_fixed_size_batches():
     assert 1 - sum(lengths) / computed < 0.10
     assert 1 - sum(lengths) / (max(lengths) * len(lengths)) > 0.5
     assert length_batches([], 32) == []
+
+
+def test_the_onnx_extra_is_pinned_and_matches_the_runtime_list():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from attribution.model.onnx_backend import ONNX_LIBRARIES
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["onnx"]
+    assert {re.split(r"[=<>!~; \[]", r)[0].lower() for r in extra} == set(ONNX_LIBRARIES.values())
+    assert all("==" in r for r in extra)
+    assert "attribution[onnx]" in project["optional-dependencies"]["dev"]
+    assert not any(r.startswith(("onnx", "onnxruntime")) for r in project["dependencies"])
+
+
+def test_loading_the_cli_imports_no_onnx_library():
+    import subprocess
+
+    script = "import sys, attribution.cli, attribution.pipeline; print([m for m in ('onnx', 'onnxruntime') " \
+             "if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip() == "[]"
