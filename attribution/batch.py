@@ -61,11 +61,12 @@ class BatchScorer:
 
     def __init__(self, model: str | Path | None = None, *, quantize: str | None = None, batch_size: int = 32,
                  text_key: str = "text", id_key: str = "id", columnar: bool = False, output: str | None = None,
-                 data_dir: str | Path | None = None):
+                 data_dir: str | Path | None = None, backend: str | None = None):
         if output is not None and output not in KINDS:
             raise ValueError(f"output must be one of {', '.join(KINDS)}, not {output!r}")
         self.model = model
         self.quantize = quantize
+        self.backend = backend  # as load()'s: torch, onnx, auto, or None for the default
         self.batch_size = batch_size
         self.text_key = text_key
         self.id_key = id_key
@@ -84,7 +85,7 @@ class BatchScorer:
     def analyzer(self) -> Analyzer:
         if self._analyzer is None:
             self._analyzer = load(self.model, batch_size=self.batch_size, quantize=self.quantize,
-                                  data_dir=self.data_dir)
+                                  data_dir=self.data_dir, backend=self.backend)
         return self._analyzer
 
     def __call__(self, batch: Any) -> Any:

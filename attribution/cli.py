@@ -18,7 +18,8 @@ from attribution.eval.cli import register as register_evaluate
 from attribution.extras import MissingExtraError
 from attribution.ingest import MAX_CHARS, Document, InputError, expand_paths, iter_documents
 from attribution.interrupt import Interrupted, interruptible
-from attribution.pipeline import DEFAULT_MODEL, DEFAULT_MODEL_DIR, WorkerDied, load
+from attribution.onnx_cli import register as register_export_onnx
+from attribution.pipeline import BACKEND_CHOICES, DEFAULT_BACKEND, DEFAULT_MODEL, DEFAULT_MODEL_DIR, WorkerDied, load
 from attribution.progress import count_articles, quiet_model_loading
 from attribution.resume import ResumeError
 from attribution.run import Outputs, check_inputs, check_outputs, own_outputs, score_run
@@ -113,8 +114,8 @@ def run_score(args: argparse.Namespace) -> int:
 
         if args.workers:
             raise ValueError("--workers is for the local engine; with --engine ray, --actors sets the parallelism")
-        if args.no_detector:
-            raise ValueError("--no-detector is for the local engine (Ray actors clean with the default stages)")
+        if args.no_detector or args.backend != DEFAULT_BACKEND:
+            raise ValueError("--no-detector and --backend are for the local engine (Ray actors use the defaults)")
         require_ray()  # without the [ray] extra: one line, exit 2
         _progress(f"starting Ray ({'cluster at ' + args.address if args.address else 'a local cluster'})",
                   args.quiet)
@@ -125,7 +126,7 @@ def run_score(args: argparse.Namespace) -> int:
         if args.address or args.actors:
             raise ValueError("--address and --actors need --engine ray")
         analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
-                        workers=args.workers, compile=compile_model)
+                        workers=args.workers, compile=compile_model, backend=args.backend)
         if args.no_detector:
             analyzer.replace_stage("clean", stages.clean_rules_only)
     documents = partial(_documents, paths, args)
@@ -168,7 +169,13 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=None,
                    help=f"'{DEFAULT_MODEL}' (the shipped model, the default), 'rules' or a model directory")
     p.add_argument("--quantize", choices=("none", "int8"), default="none",
-                   help="dynamic int8 quantization of a trained model's Linear layers (default: none)")
+                   help="dynamic int8 quantization of a trained model's Linear layers (with --backend onnx: the "
+                        "int8 ONNX graph) (default: none)")
+    p.add_argument("--backend", choices=BACKEND_CHOICES, default=DEFAULT_BACKEND,
+                   help="run a pair model (the default model is one) on torch, or on onnx: ONNX Runtime, from "
+                        "pip install 'attribution[onnx]', its graph built on first use and cached (see attribution "
+                        "export-onnx); auto: onnx where installed, else torch. A missing or broken onnx backend "
+                        f"falls back to torch with a warning (default: {DEFAULT_BACKEND})")
     p.add_argument("--compile", choices=("auto", "yes", "no"), default="auto",
                    help="torch.compile a windowed model: same labels, 0.96-1.17x the speed in two benchmark runs, "
                         "after a minute or two of compilation (needs a C compiler; falls back to uncompiled). "
@@ -208,7 +215,7 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
 
 #: Subcommand registrars; later issues add prepare-data, train and evaluate here.
 SUBCOMMANDS: list[Registrar] = [_add_score, register_prepare_data, register_filter_data, register_train,
-                               register_evaluate, register_summarize, register_annotate]
+                               register_evaluate, register_summarize, register_annotate, register_export_onnx]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,6 +36,14 @@ from attribution.results import ArticleResult
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
 DEFAULT_MODEL = "default"
 
+#: The inference backends ``load()`` and ``attribution score --backend`` take: ``torch``; ``onnx`` (ONNX Runtime,
+#: the ``[onnx]`` extra; pair-design models); ``auto``, ONNX Runtime where the extra is installed and the model is a
+#: pair model, else PyTorch, without a warning.
+BACKEND_CHOICES = ("torch", "onnx", "auto")
+
+#: The backend used when none is named.
+DEFAULT_BACKEND = "torch"
+
 ArticleInput = str | Mapping[str, Any] | InputDocument
 #: The stages run in worker processes (clean, segment), as ``(name, stage)`` pairs: pickled to the workers.
 WorkerSteps = tuple[tuple[str, Callable[[Document], Document]], ...]
@@ -287,6 +295,7 @@ def load(
     workers: int = 0,
     compile: bool = False,
     disable: Iterable[str] = (),
+    backend: str | None = None,
 ) -> Analyzer:
     """An analyzer for ``model``: ``None`` or ``"default"`` for the shipped model, ``"rules"`` for the
     baseline, or a model directory.
@@ -297,12 +306,19 @@ def load(
     that many processes (see :class:`Analyzer`); ``compile=True`` runs a windowed
     model through ``torch.compile`` (faster for long runs, slow to start); ``disable`` names stages to switch
     off (clean, attribute, profile; see :class:`Analyzer` for listing and replacing stages).
+
+    ``backend`` runs a pair model (the default model is one) on ``"torch"`` or on ``"onnx"`` (ONNX Runtime, with
+    the ``[onnx]`` extra: its graph is built on first use and cached, see :mod:`attribution.model.onnx_backend`;
+    without the extra, or with a broken graph, a warning and PyTorch); ``None`` is :data:`DEFAULT_BACKEND`.
     """
     if quantize not in (None, "none", "fp32", "int8"):
         raise ValueError(f"unknown quantization {quantize!r}; use int8 or none")
+    backend = DEFAULT_BACKEND if backend is None else backend
+    if backend not in BACKEND_CHOICES:
+        raise ValueError(f"unknown backend {backend!r}; use {', '.join(BACKEND_CHOICES)}")
     _check_settings(batch_size, workers)
     name = str(model) if model is not None else DEFAULT_MODEL
-    classifier = _load_classifier(name, data_dir, quantize)
+    classifier = _load_classifier(name, data_dir, quantize, backend)
     if compile:
         if not hasattr(classifier, "compile"):
             raise ValueError(f"compile applies to the windowed models, not to {classifier.name!r}")
@@ -312,7 +328,8 @@ def load(
     return Analyzer(classifier, batch_size, workers, disable=disable)
 
 
-def _load_classifier(name: str, data_dir: str | Path | None, quantize: str | None) -> Classifier:
+def _load_classifier(name: str, data_dir: str | Path | None, quantize: str | None,
+                     backend: str = "torch") -> Classifier:
     if name == DEFAULT_MODEL:
         if not (DEFAULT_MODEL_DIR / MODEL_CONFIG_FILE).is_file():
             raise FileNotFoundError(f"the default model is missing from {DEFAULT_MODEL_DIR}: reinstall the package, "
@@ -327,4 +344,5 @@ def _load_classifier(name: str, data_dir: str | Path | None, quantize: str | Non
         raise FileNotFoundError(f"model {name!r} not found: use 'rules' or a model directory from attribution train")
     from attribution.model.saved import SavedModel
 
-    return SavedModel.load(path, quantize).classifier()  # the window, pair or TF-IDF classifier its design names
+    # the window, pair or TF-IDF classifier its design names
+    return SavedModel.load(path, quantize, backend=backend).classifier()

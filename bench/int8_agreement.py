@@ -1,9 +1,11 @@
-"""Label agreement of the int8-quantized default model with fp32, on the prepared dev split or on articles.
+"""Label agreement of the default model's faster variants with fp32 PyTorch, on the prepared dev split or on articles.
 
     python bench/int8_agreement.py [--dataset data/prepared] [--model default]
     python bench/int8_agreement.py --inputs examples/        # any files `attribution score` reads
 
-Prints the share of sentence labels int8 gives as fp32 does (the issue bars opt-in int8 below 99.5%).
+Prints the share of sentence labels PyTorch's dynamic int8 gives as fp32 PyTorch does (the issue bars opt-in int8
+below 99.5%) and, with the [onnx] extra, the same for ONNX Runtime fp32 and int8 (their graphs built and cached on
+first use), with the largest difference of a probability.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ from attribution.segment import Sentence
 Article = tuple[str, Sequence[Sentence]]
 
 
-def labels(model: str, quantize: str | None, articles: list[Article]) -> list[str]:
-    classifier = attribution.load(model, quantize=quantize).classifier
-    return [p.label for article in classifier.predict_articles(articles) for p in article]
+def predictions(model: str, quantize: str | None, articles: list[Article], backend: str = "torch") -> list:
+    classifier = attribution.load(model, quantize=quantize, backend=backend).classifier
+    return [p for article in classifier.predict_articles(articles) for p in article]
+
+
+def labels(model: str, quantize: str | None, articles: list[Article], backend: str = "torch") -> list[str]:
+    return [p.label for p in predictions(model, quantize, articles, backend)]
 
 
 def dev_articles(dataset: str) -> list[Article]:
@@ -52,10 +58,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     articles = input_articles(args.inputs) if args.inputs else dev_articles(args.dataset)
     where = f"{len(articles)} articles from {' '.join(args.inputs)}" if args.inputs else f"{args.dataset} dev"
-    full, int8 = labels(args.model, None, articles), labels(args.model, "int8", articles)
-    same = sum(a == b for a, b in zip(full, int8, strict=True))
-    print(f"int8 vs fp32 label agreement on {len(full)} sentences ({where}): {same / len(full):.2%} "
-          f"({same}/{len(full)})")
+    from attribution.model.onnx_backend import onnx_available
+
+    full = predictions(args.model, None, articles)
+    variants = [("int8", "torch", "int8")]
+    if onnx_available():
+        variants += [("onnx fp32", "onnx", None), ("onnx int8", "onnx", "int8")]
+    for name, backend, quantize in variants:
+        other = predictions(args.model, quantize, articles, backend)
+        same = sum(a.label == b.label for a, b in zip(full, other, strict=True))
+        spread = max((abs(a.probs[k] - b.probs[k]) for a, b in zip(full, other, strict=True) for k in a.probs),
+                     default=0.0)
+        print(f"{name} vs fp32 label agreement on {len(full)} sentences ({where}): {same / len(full):.2%} "
+              f"({same}/{len(full)}); largest probability difference {spread:.2g}", flush=True)
+    if not onnx_available():
+        print("onnx rows left out: the [onnx] extra is not installed")
 
 
 if __name__ == "__main__":

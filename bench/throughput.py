@@ -3,9 +3,13 @@
 Each system runs in its own subprocess (so peak RSS is its own) over the same
 articles: by default 300 BBC News articles from the data directory, else
 articles generated from the project's examples. Prints articles/s,
-sentences/s, tokens/s (encoder tokens of the default model's tokenizer) and
-peak RSS, plus the encoder's pure forward-pass throughput on the same windows,
-so the pipeline's overhead over model compute is visible.
+sentences/s, tokens/s (real encoder tokens, padding not counted), the forward-only
+ceiling (sentences/s of the bare forward passes on the same batches or windows,
+so the pipeline's overhead over model compute is visible), the padding share of
+the tokens computed, the start-up time (loading the model) and peak RSS. The
+default model runs on each backend and precision side by side: PyTorch fp32 and
+int8, and, with the [onnx] extra, ONNX Runtime fp32 and int8 (their graphs are
+built before the timed runs, so start-up is that of a cached graph).
 
     python bench/throughput.py [--model DIR] [--compare DIR] [--articles 300] [--data-dir DIR] [--skip-compile]
 """
@@ -49,7 +53,9 @@ def run_system(system: str, model: str, options: dict, n: int, data_dir: str | N
     import attribution
 
     texts, _ = load_articles(n, data_dir)
+    loading = time.perf_counter()
     analyzer = attribution.load(model, **options)
+    startup = time.perf_counter() - loading
     if options.get("compile"):
         warm = time.perf_counter()
         for _ in analyzer.analyze_many(texts[:30]):
@@ -63,8 +69,21 @@ def run_system(system: str, model: str, options: dict, n: int, data_dir: str | N
         lengths.extend(len(s.text) for s in result.sentences)
     elapsed = time.perf_counter() - started
     out = {"system": system, "articles": len(texts), "sentences": sentences, "seconds": elapsed,
-           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+           "startup_seconds": startup, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     clf = analyzer.classifier
+    if hasattr(clf, "batches"):  # pair model: its padding share, and the bare forward passes on the same batches
+        from attribution.clean import clean
+        from attribution.model.pair import sentence_pairs
+        from attribution.segment import segment
+
+        out["tokens"], out["padding"] = clf.tokens, 1 - clf.tokens / clf.padded_tokens if clf.padded_tokens else 0.0
+        out["backend"] = clf.backend
+        batches = [inputs for t in texts for _, inputs in
+                   clf.batches(sentence_pairs([s.text for s in segment(t, clean(t).content)]))]
+        started = time.perf_counter()
+        for inputs in batches:
+            clf.forward(inputs)
+        out["forward_seconds"] = time.perf_counter() - started
     if hasattr(clf, "_windows"):  # windowed model: count tokens and time the bare encoder on the same windows
         from attribution.clean import clean
         from attribution.segment import segment
@@ -112,6 +131,27 @@ def run_pair_base_size(n: int, data_dir: str | None) -> dict:
             "seconds": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def _onnx_systems(model_dir: str) -> list[tuple[str, str, dict]]:
+    """The ONNX Runtime rows of a pair model, their graphs built (and cached) here, before anything is timed; none,
+    with a note, without the [onnx] extra or for another design."""
+    from attribution.model import onnx_backend
+
+    if _design(model_dir) != "pair":
+        return []
+    if not onnx_backend.onnx_available():
+        notes.append("onnx rows left out: the [onnx] extra is not installed (pip install 'attribution[onnx]')")
+        return []
+    # built in a process of its own: the export's memory must not count in the rows' peak RSS (a child inherits it)
+    subprocess.run([sys.executable, __file__, "--worker", json.dumps(["export", model_dir, {}])], check=True,
+                   cwd=REPO, capture_output=True)
+    return [("default model fp32 (onnx)", model_dir, {"backend": "onnx"}),
+            ("default model int8 (onnx)", model_dir, {"backend": "onnx", "quantize": "int8"})]
+
+
+#: Lines printed under the table (rows left out and why).
+notes: list[str] = []
+
+
 def _design(model_dir: str) -> str:
     from attribution.model.saved import MODEL_CONFIG_FILE, SavedModel
 
@@ -136,7 +176,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         system, model, options = json.loads(args.worker)
-        if system == "pair-base":
+        if system == "export":  # the ONNX graphs of the model, built before the timed runs
+            from attribution.model.onnx_backend import export_graph
+
+            result = {"graphs": [str(export_graph(model, quantize)) for quantize in (None, "int8")]}
+        elif system == "pair-base":
             result = run_pair_base_size(args.articles, args.data_dir)
         else:
             result = run_system(system, model, options, args.articles, args.data_dir)
@@ -146,9 +190,11 @@ def main() -> None:
     print(f"articles: {described}; {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
     systems = [("rules", "rules", {})]
     if Path(args.model).is_dir():
-        systems += [("default model fp32", args.model, {}),
-                    ("default model fp32, 2 workers", args.model, {"workers": 2}),
-                    ("default model int8", args.model, {"quantize": "int8"})]
+        torch = {"backend": "torch"}
+        systems += [("default model fp32 (torch)", args.model, torch),
+                    ("default model fp32 (torch), 2 workers", args.model, {**torch, "workers": 2}),
+                    ("default model int8 (torch)", args.model, {**torch, "quantize": "int8"})]
+        systems += _onnx_systems(args.model)
         if not args.skip_compile and _design(args.model) == "window":
             systems.append(("default model fp32, compiled", args.model, {"compile": True}))
     for other in args.compare:
@@ -158,7 +204,8 @@ def main() -> None:
             systems.append((f"{name}, compiled", other, {"compile": True}))
     if not args.skip_base_size:
         systems.append(("pair-base", "", {}))
-    header = f"{'system':40} {'art/s':>8} {'sent/s':>8} {'tok/s':>9} {'fwd tok/s':>10} {'overhead':>9} {'RSS MB':>7}"
+    header = (f"{'system':40} {'art/s':>7} {'sent/s':>7} {'tok/s':>7} {'fwd sent/s':>10} {'overhead':>8} "
+              f"{'padding':>7} {'start s':>7} {'RSS MB':>6}")
     print(header)
     for system in systems:
         n = args.base_size_articles if system[0] == "pair-base" else args.articles
@@ -167,11 +214,15 @@ def main() -> None:
             command += ["--data-dir", args.data_dir]
         done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
         r = json.loads(done.stdout.strip().splitlines()[-1])
-        tok_s = f"{r['tokens'] / r['seconds']:9.0f}" if "tokens" in r else f"{'-':>9}"
-        fwd = f"{r['tokens'] / r['forward_seconds']:10.0f}" if "forward_seconds" in r else f"{'-':>10}"
-        overhead = f"{r['seconds'] / r['forward_seconds'] - 1:9.0%}" if "forward_seconds" in r else f"{'-':>9}"
-        print(f"{r['system']:40} {r['articles'] / r['seconds']:8.1f} {r['sentences'] / r['seconds']:8.1f} {tok_s} "
-              f"{fwd} {overhead} {r['peak_rss_mb']:7.0f}")
+        tok_s = f"{r['tokens'] / r['seconds']:7.0f}" if "tokens" in r else f"{'-':>7}"
+        fwd = f"{r['sentences'] / r['forward_seconds']:10.1f}" if "forward_seconds" in r else f"{'-':>10}"
+        overhead = f"{r['seconds'] / r['forward_seconds'] - 1:8.0%}" if "forward_seconds" in r else f"{'-':>8}"
+        padding = f"{r['padding']:7.1%}" if "padding" in r else f"{'-':>7}"
+        startup = f"{r['startup_seconds']:7.1f}" if "startup_seconds" in r else f"{'-':>7}"
+        print(f"{r['system']:40} {r['articles'] / r['seconds']:7.1f} {r['sentences'] / r['seconds']:7.1f} {tok_s} "
+              f"{fwd} {overhead} {padding} {startup} {r['peak_rss_mb']:6.0f}", flush=True)
+    for note in notes:
+        print(note)
 
 
 if __name__ == "__main__":

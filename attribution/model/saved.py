@@ -235,6 +235,7 @@ class SavedModel:
     model: Any = None
     tokenizer: Any = None
     path: Path | None = None
+    encoder: Any = None  # the ONNX Runtime session of a pair model loaded with backend="onnx"
 
     @property
     def design(self) -> str:
@@ -270,13 +271,21 @@ class SavedModel:
 
     @classmethod
     def load(cls, model_dir: str | Path, quantize: str | None = None, design: str | None = None,
-             check_versions: bool = True) -> SavedModel:
+             check_versions: bool = True, backend: str = "torch") -> SavedModel:
         """Read a directory: settings (defaults of ``design``, else the window design, where it has no settings
         file), then, for the transformer designs, safetensors weights only (pickles refused before anything is
         read), in fp32 or dynamic int8 (``quantize="int8"``), the tokenizer, offline, with torch threads set to
         the cores available; for the baseline, ``baseline.json``. ``design`` given and different from the
         directory's raises :class:`ValueError`. A stamped torch, transformers or attribution version whose
-        major.minor differs from the running one gives one :class:`ModelVersionWarning`."""
+        major.minor differs from the running one gives one :class:`ModelVersionWarning`.
+
+        ``backend="onnx"`` (pair design) also opens the model's ONNX Runtime graph, int8 with ``quantize="int8"``,
+        built and cached on first use (:func:`attribution.model.onnx_backend.load_encoder`); where it cannot run
+        (the ``[onnx]`` extra missing, a broken graph) a :class:`~attribution.model.onnx_backend.BackendWarning`
+        says why and the model runs on PyTorch. ``"auto"`` is ``"onnx"`` for a pair model when the extra is
+        installed, else ``"torch"``, without a warning; other designs always run on PyTorch."""
+        if backend not in ("torch", "onnx", "auto"):
+            raise ValueError(f"unknown backend {backend!r}; use torch, onnx or auto")
         path = Path(model_dir)
         settings = ModelSettings.read(path) or ModelSettings(design=design or "window")
         if design is not None and settings.design != design:
@@ -300,11 +309,21 @@ class SavedModel:
         auto_class = AutoModelForSequenceClassification if settings.design == "pair" else \
             AutoModelForTokenClassification
         model = auto_class.from_pretrained(path, dtype=torch.float32, use_safetensors=True)
-        if quantize == "int8":
-            model = quantize_int8(model)
         tokenizer = AutoTokenizer.from_pretrained(path)
         set_threads()
-        return cls(settings, model, tokenizer, path)
+        encoder = None
+        if backend != "torch":
+            from attribution.model import onnx_backend
+
+            if settings.design != "pair":
+                if backend == "onnx":
+                    warnings.warn(f"the ONNX backend runs pair-design models; {path} is a {settings.design}-design "
+                                  "one, run on PyTorch", onnx_backend.BackendWarning, stacklevel=2)
+            elif backend == "onnx" or onnx_backend.onnx_available():
+                encoder = onnx_backend.load_encoder(path, quantize)
+        if quantize == "int8" and encoder is None:
+            model = quantize_int8(model)
+        return cls(settings, model, tokenizer, path, encoder)
 
     def classifier(self, batch_size: int | None = None, name: str | None = None):
         """The loaded model wrapped for scoring: a window, pair or TF-IDF classifier (named by its path)."""
@@ -318,7 +337,8 @@ class SavedModel:
         if self.design == "pair":
             from attribution.model.pair import PairClassifier
 
-            return PairClassifier(self.model, self.tokenizer, batch_size or 32, self.settings.input_length, name=name)
+            return PairClassifier(self.model, self.tokenizer, batch_size or 32, self.settings.input_length, name=name,
+                                  encoder=self.encoder)
         from attribution.model.classifier import WindowClassifier
 
         return WindowClassifier(self.model, self.tokenizer, self.settings.input_length, self.settings.window_overlap,
