@@ -8,7 +8,8 @@ removed span, with the rule and the reason. The rules live in
 body twice) are removed here, keeping the first copy. The lines the rules keep
 then go to the learned detector (:mod:`attribution.boilerplate`), which removes
 a line whose boilerplate probability reaches its threshold and reports that
-probability; ``clean(text, detector=False)`` runs the rules alone.
+probability; it is opt-in (``clean(text, detector=True)``), as it still removes content on pages unlike
+the ones it learned from; ``clean(text)`` runs the rules alone.
 """
 
 from __future__ import annotations
@@ -102,16 +103,18 @@ def _preview(text: str) -> str:
 
 
 def clean(text: str, rules: tuple[LineRule, ...] = LINE_RULES,
-          detector: BoilerplateDetector | bool = True) -> CleanResult:
+          detector: BoilerplateDetector | bool = False) -> CleanResult:
     """Split ``text`` into content paragraphs and reported removals.
 
     A line is removed by the first rule that matches it (a rule's scope may
     also take the next line, or the rest of the page); a content line whose
     normalised text already occurred is removed as a duplicate. Then the
-    detector (``True``: the shipped one; or a :class:`BoilerplateDetector`;
-    ``False``: none) scores the lines kept, and removes those at or above its
-    threshold; with it, the rules of ``EDGE_RULE_NAMES`` also judge the first
-    and last sentences of each paragraph kept.
+    detector, when asked for (``True``: the shipped one; or a
+    :class:`BoilerplateDetector`; ``False``, the default: none), scores the lines
+    kept, and removes those at or above its threshold; with it, the rules of
+    ``EDGE_RULE_NAMES`` also judge the first and last sentences of each paragraph
+    kept. The detector is opt-in: on pages of spec round 3, which it never saw,
+    it removed 2.6% of the content units (README, Cleaning).
     """
     result = _clean_rules(text, rules)
     model = default_detector() if detector is True else (detector or None)

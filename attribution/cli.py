@@ -114,8 +114,8 @@ def run_score(args: argparse.Namespace) -> int:
 
         if args.workers:
             raise ValueError("--workers is for the local engine; with --engine ray, --actors sets the parallelism")
-        if args.no_detector or args.backend != DEFAULT_BACKEND:
-            raise ValueError("--no-detector and --backend are for the local engine (Ray actors use the defaults)")
+        if args.detector or args.backend != DEFAULT_BACKEND:
+            raise ValueError("--detector and --backend are for the local engine (Ray actors use the defaults)")
         require_ray()  # without the [ray] extra: one line, exit 2
         _progress(f"starting Ray ({'cluster at ' + args.address if args.address else 'a local cluster'})",
                   args.quiet)
@@ -127,8 +127,8 @@ def run_score(args: argparse.Namespace) -> int:
             raise ValueError("--address and --actors need --engine ray")
         analyzer = load(args.model, data_dir=args.data_dir, batch_size=args.batch_size, quantize=args.quantize,
                         workers=args.workers, compile=compile_model, backend=args.backend)
-        if args.no_detector:
-            analyzer.replace_stage("clean", stages.clean_rules_only)
+        if args.detector:
+            analyzer.replace_stage("clean", stages.clean_with_detector)
     documents = partial(_documents, paths, args)
     try:
         stats = score_run(analyzer, documents, outputs, resume=args.resume,
@@ -191,8 +191,9 @@ def _add_score(subparsers: argparse._SubParsersAction) -> None:
                    help=f"longest article analysed, in characters; longer ones get an error record "
                         f"(default: {MAX_CHARS:,})")
     p.add_argument("--data-dir", help="shared data directory, for the rules baseline's tracker phrases (optional)")
-    p.add_argument("--no-detector", action="store_true",
-                   help="clean with the rules alone, without the learned boilerplate detector")
+    p.add_argument("--detector", action="store_true",
+                   help="also remove the lines the learned boilerplate detector finds (opt-in: it removes some content "
+                        "on pages unlike its training pages; every removal is reported)")
     p.add_argument("--html", metavar="DIR", help="also write a static HTML report (index + one page per article)")
     p.add_argument("--summary", metavar="DIR", help="also write the corpus summary (CSV + plots, see summarize)")
     p.add_argument("--summary-by", metavar="KEY", help="group the summary by this metadata key (see summarize)")

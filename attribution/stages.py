@@ -7,7 +7,7 @@ ingest     ``(item, n, text_key, id_key) -> Document``: a text, a ``{"id", "text
            :class:`attribution.ingest.Document` becomes a fresh pipeline document (the input is not changed)
 clean      ``Document -> Document``: sets ``content`` (the article's paragraphs as spans of ``text``; ``None``
            reads every line) and ``cleaning`` (the report of what was removed); never edits ``text``;
-           :func:`clean_rules_only` in its place runs the cleaning rules without the learned detector
+           :func:`clean_with_detector` in its place adds the learned detector to the cleaning rules
 segment    ``Document -> Document``: sets ``sentences`` from ``content``; adds the not-English warning; a
            document without sentences gets ``error`` set
 classify   a :class:`~attribution.classify.Classifier` (called one article at a time) or ``Document ->
@@ -77,9 +77,17 @@ def clean(doc: Document) -> Document:
 
 
 def clean_rules_only(doc: Document) -> Document:
-    """The clean stage without the learned boilerplate detector (``attribution score --no-detector``): the
-    cleaning rules and the duplicate check alone."""
+    """The clean stage with the cleaning rules and the duplicate check alone (what :func:`clean` does by default;
+    kept as a name for code written when the detector was on by default)."""
     cleaned = clean_text(doc.text, detector=False)
+    doc.content, doc.cleaning = cleaned.content, cleaned.report()
+    return doc
+
+
+def clean_with_detector(doc: Document) -> Document:
+    """The clean stage with the learned boilerplate detector after the rules (``attribution score --detector``);
+    opt-in, because on pages unlike its training pages it removes content too (README, Cleaning)."""
+    cleaned = clean_text(doc.text, detector=True)
     doc.content, doc.cleaning = cleaned.content, cleaned.report()
     return doc
 

@@ -62,7 +62,7 @@ def _page(kind: str) -> tuple[str, list[str]]:
 
 
 def _kept(text: str, **kwargs) -> list[str]:
-    return [text[s:e] for s, e in clean(text, **kwargs).content]
+    return [text[s:e] for s, e in clean(text, **{"detector": True, **kwargs}).content]
 
 
 def test_the_package_ships_a_detector():
@@ -75,7 +75,7 @@ def test_the_package_ships_a_detector():
 @pytest.mark.parametrize("kind", sorted(NOISE))
 def test_each_kind_of_noise_is_removed_and_the_article_kept(kind):
     page, noise = _page(kind)
-    result = clean(page)
+    result = clean(page, detector=True)
     assert [page[s:e] for s, e in result.content] == ARTICLE
     assert sorted(r.text for r in result.removed) == sorted(noise)
 
@@ -87,7 +87,7 @@ def test_the_detector_finds_noise_the_rules_let_through():
         page, noise = _page(kind)
         rules_only = _kept(page, detector=False)
         if any(line in rules_only for line in noise):
-            removed = {r.text: r.rule for r in clean(page).removed}
+            removed = {r.text: r.rule for r in clean(page, detector=True).removed}
             assert all(removed[line] == DETECTOR_RULE for line in noise if line in rules_only)
             by_detector.add(kind)
     assert {"print_footer", "also_see", "promo", "bare_bullets", "print_bar", "photo_credit_file"} <= by_detector
@@ -98,7 +98,7 @@ def test_a_block_printed_twice_is_removed_both_times():
     where a sub-heading could stand, is not always caught)."""
     related = ["Lighthouse keeper retires after 40 years", "New bakery opens on the quay"]
     page = "\n".join([*ARTICLE, "Most read", *related, "Share via Facebook Telegram Email Print", *related])
-    result = clean(page)
+    result = clean(page, detector=True)
     assert [page[s:e] for s, e in result.content] == ARTICLE
     assert [r.rule for r in result.removed if r.text == related[1]] == [DETECTOR_RULE, DETECTOR_RULE]
 
@@ -137,20 +137,22 @@ def test_ordinary_sentences_of_generated_articles_are_never_removed():
 
 def test_every_detector_removal_is_reported_with_its_probability():
     page, noise = _page("print_footer")
-    report = clean(page).report()
+    report = clean(page, detector=True).report()
     (removal,) = report["removed"]
     detector = default_detector()
     assert removal["rule"] == DETECTOR_RULE and report["by_rule"] == {DETECTOR_RULE: 1}
     assert detector.threshold <= removal["probability"] <= 1.0
     assert f"{removal['probability']:.2f}" in removal["reason"] and "threshold" in removal["reason"]
     assert page[removal["start"] : removal["end"]] == noise[0]
-    rule_report = clean(_page("share_bar")[0]).report()  # a rule's removal has no probability field
+    rule_report = clean(_page("share_bar")[0], detector=True).report()  # a rule's removal has no probability field
     assert all("probability" not in r for r in rule_report["removed"] if r["rule"] != DETECTOR_RULE)
 
 
 def test_detector_removals_stay_visible_in_the_article_record_and_html_report():
     page, noise = _page("print_footer")
-    result = attribution.load("rules").analyze(page, doc_id="ferry")
+    analyzer = attribution.load("rules")
+    analyzer.replace_stage("clean", stages.clean_with_detector)
+    result = analyzer.analyze(page, doc_id="ferry")
     removed = result.cleaning["removed"]
     assert [(r["rule"], r["text"]) for r in removed] == [(DETECTOR_RULE, noise[0])]
     html = render_text(result)
@@ -164,24 +166,25 @@ def test_without_the_detector_the_cleaner_gives_the_rules_output():
         rules_only = clean(page, detector=False)
         assert rules_only.report() == clean(page, detector=never).report()
         assert all(r.rule != DETECTOR_RULE for r in rules_only.removed)
-        doc = stages.clean_rules_only(stages.ingest(page))
+        doc = stages.clean(stages.ingest(page))  # the default stage: rules only
         assert doc.cleaning == rules_only.report()
         assert [(s, e) for s, e in doc.content] == rules_only.content
+        assert stages.clean_with_detector(stages.ingest(page)).cleaning == clean(page, detector=True).report()
 
 
-def test_score_no_detector_switch(tmp_path):
+def test_score_detector_switch(tmp_path):
     page, noise = _page("also_see")
     path = tmp_path / "page.txt"
     path.write_text(page, encoding="utf-8")
     records = {}
-    for flag in ([], ["--no-detector"]):
+    for flag in (["--detector"], []):
         out = tmp_path / f"articles{len(flag)}.jsonl"
         assert main(["score", "--model", "rules", str(path), "-o", str(tmp_path / "s.jsonl"), "--articles", str(out),
                      "-q", *flag]) == 0
         (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-        records[bool(flag)] = record["cleaning"]
+        records[not flag] = record["cleaning"]  # True: the default, rules only
     assert [r["text"] for r in records[False]["removed"]] == noise
-    assert records[True]["removed"] == clean(page, detector=False).report()["removed"] == []
+    assert records[True]["removed"] == clean(page).report()["removed"] == []
 
 
 def test_weights_round_trip_through_json(tmp_path):
@@ -205,7 +208,8 @@ def test_scoring_needs_no_training_library():
     import subprocess
     import sys
 
-    code = ("import sys, attribution.clean as c; c.clean('Headline here\\nA plain sentence of the article.'); "
+    code = ("import sys, attribution.clean as c; "
+            "c.clean('Headline here\\nA plain sentence of the article.', detector=True); "
             "print(any(m.startswith('sklearn') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "False"
@@ -216,7 +220,7 @@ def test_the_detector_never_empties_a_page():
     always = BoilerplateDetector({}, bias=10.0, threshold=0.5)
     page = "\n".join(["a.", "B!", "The mayor said.", "1.", "?", "Mr."] * 20)
     rules_only = clean(page, detector=False).content
-    assert rules_only and clean(page, detector=always).content == clean(page).content == rules_only
+    assert rules_only and clean(page, detector=always).content == clean(page, detector=True).content == rules_only
 
 
 def test_cleaning_check_reports_each_kind_of_text_before_and_after_the_detector():
