@@ -269,9 +269,15 @@ class _WorkerPool:
     def stop(self) -> None:
         """Drop the queued work and end the workers now, without waiting for the chunks they are preparing."""
         processes = list((self._executor._processes or {}).values())  # no public way to end running workers
+        manager = getattr(self._executor, "_executor_manager_thread", None)
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.kill()  # SIGKILL: a worker still starting holds SIGTERM back (see _HELD_SIGNALS)
+        if manager is not None:
+            # Let the executor's manager thread see the dead workers and close its wake-up pipe now: left running,
+            # it can close the pipe while the interpreter's exit hook writes to it ("Bad file descriptor" traceback
+            # on stderr after a SIGTERM, seen once in CI).
+            manager.join(timeout=10)
 
 
 def _worker_died() -> WorkerDied:

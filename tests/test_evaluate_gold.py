@@ -99,3 +99,21 @@ def test_round_two_documents_are_the_documented_draw(data_dir):
     listed = [json.loads(line)["doc_id"] for line in (DEFAULT_GOLD_DIR / "documents.jsonl").read_text().splitlines()
               if json.loads(line).get("round") == 2]
     assert select(data_dir) == listed
+
+
+def test_the_selection_set_holds_every_kind_of_text_and_no_training_or_gold_document(data_dir):
+    from attribution.eval.gold import load_selection
+    from attribution.training.spec import SPEC_DIR, document_splits
+
+    selection = load_selection(data_dir)
+    assert selection.name == "selection set (training/spec_labels)"
+    assert set(selection.texts) == {d for d, s in document_splits(SPEC_DIR).items() if s == "selection"}
+    gold = {json.loads(line)["doc_id"] for line in (DEFAULT_GOLD_DIR / "documents.jsonl").read_text().splitlines()}
+    assert not gold & set(selection.texts)
+    per_kind: dict[str, list[str]] = {}
+    for unit in selection.units:
+        if unit.is_content:
+            per_kind.setdefault(selection.kind(unit.doc_id), []).append(unit.label)
+    assert set(per_kind) == {"polnear", "journ_sourcing_gt", "bbc_news", "wikinewssum", "anonymous_source_tracker"}
+    for labels in per_kind.values():  # issue 16: at least 150 content units and 20 anonymous per kind
+        assert len(labels) >= 150 and labels.count("anonymous_source_quote") >= 20
