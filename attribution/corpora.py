@@ -48,9 +48,7 @@ def _lines(path: Path) -> list[dict]:
 
 @lru_cache(maxsize=8)
 def _records(path: Path, key: str) -> dict[Any, dict]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        return {json.loads(line)[key]: json.loads(line) for line in handle if line.strip()}
+    return {record[key]: record for record in _lines(path)}
 
 
 def load_text(locator: dict[str, Any], data_dir: str | Path | None = None) -> str:

@@ -78,13 +78,16 @@ def difference(ours: tuple[int, int], theirs: tuple[int, int], text: str) -> str
 
 
 def compare(data_dir: Path, spec_dir: Path = SPEC_DIR, show: int = 0, convention: bool = False,
-            rounds: set[int] | None = None) -> dict[str, dict]:
+            rounds: set[int] | None = None,
+            theirs_by_doc: dict[str, dict[str, list[tuple[int, int]]]] | None = None) -> dict[str, dict]:
     """Per span kind (source, cue): units compared, exact and overlap shares, differences, one-sided units
-    (only the documents of the labelling ``rounds`` given, else all)."""
+    (only the documents of the labelling ``rounds`` given, else all); ``theirs_by_doc`` is
+    :func:`polnear_spans`' result when the caller has read it already."""
     standoff = read_standoff(spec_dir)
     if standoff is None:
         raise SystemExit(f"no spec labels in {spec_dir}")
-    theirs_by_doc = polnear_spans(data_dir, convention)
+    if theirs_by_doc is None:
+        theirs_by_doc = polnear_spans(data_dir, convention)
     result: dict[str, dict] = {}
     examples: dict[str, list[str]] = {}
     texts: dict[str, str] = {}
@@ -148,8 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     print("PolNeAR spans " + ("as marked" if args.raw else "moved to the project's convention (--raw: as marked)"))
     results = {}
+    theirs = polnear_spans(data_dir, not args.raw)  # every BRAT file read once, for the three groups
     for name, rounds in (("all rounds", None), ("spec rounds 1-2", {1, 2}), ("spec round 3", {3})):
-        result = compare(data_dir, args.spec_dir, args.show if rounds is None else 0, not args.raw, rounds)
+        result = compare(data_dir, args.spec_dir, args.show if rounds is None else 0, not args.raw, rounds, theirs)
         examples = result.pop("_examples")
         results[name] = result
         print(f"== {name}")

@@ -277,24 +277,28 @@ class _Texts(dict):
         return self[doc_id]
 
 
+def _answers(path: Path) -> dict[tuple[str | None, str], dict]:
+    """A reader's answers by (doc_id, unit_id); the last answer for a unit wins."""
+    return {(record.get("doc_id"), record["unit_id"]): record for record in _jsonl(path)}
+
+
 def join(documents: Sequence[dict], packet_path: Path, answers_path: Path,
          data_dir: Path | None = None) -> list[dict]:
     """Stand-off units (absolute offsets) for the documents of one packet, from its reader's answers."""
-    answers = {}
-    for line in answers_path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            key = (record.get("doc_id"), record["unit_id"])
-            answers[key] = record
+    return _join(documents, _jsonl(packet_path), _answers(answers_path), answers_path.name, data_dir)
+
+
+def _join(documents: Sequence[dict], packet: Sequence[dict], answers: dict[tuple[str | None, str], dict],
+          reader: str, data_dir: Path | None) -> list[dict]:
     by_id = {d["doc_id"]: d for d in documents}
     text_of = _Texts(by_id, data_dir)
     units = []
-    for doc in _jsonl(packet_path):
+    for doc in packet:
         if doc["doc_id"] not in by_id:
-            raise ValueError(f"{packet_path}: {doc['doc_id']} is not in the round's documents")
+            raise ValueError(f"{reader}: {doc['doc_id']} is not in the round's documents")
         for unit in doc["units"]:
             record = answers.get((doc["doc_id"], unit["unit_id"])) or answers.get((None, unit["unit_id"]))
-            where = f"{answers_path.name} {doc['doc_id']} {unit['unit_id']}"
+            where = f"{reader} {doc['doc_id']} {unit['unit_id']}"
             if record is None:
                 raise ValueError(f"{where}: no answer")
             label = record["label"]
@@ -349,18 +353,18 @@ def choose_selection(documents: Sequence[dict], units: Sequence[dict]) -> set[st
             if (content >= SELECTION_MIN_UNITS and anonymous >= SELECTION_MIN_ANONYMOUS) or taken >= limit:
                 break
             mine = by_doc.get(document["doc_id"], [])
-            has_anonymous = sum(u["label"] == "anonymous_source_quote" for u in mine)
-            if content >= SELECTION_MIN_UNITS and not has_anonymous:
+            anonymous_here = sum(u["label"] == "anonymous_source_quote" for u in mine)
+            if content >= SELECTION_MIN_UNITS and not anonymous_here:
                 continue  # enough units already: only documents that bring anonymous units are added
             chosen.add(document["doc_id"])
             taken += 1
             content += sum(u["label"] != BOILERPLATE for u in mine)
-            anonymous += has_anonymous
+            anonymous += anonymous_here
     return chosen
 
 
 def _readings(documents: Sequence[dict], packets: Path,
-              data_dir: Path | None) -> tuple[dict[str, list[list[dict]]], dict[str, list[int]]]:
+              data_dir: Path | None) -> dict[str, list[list[dict]]]:
     """Per document, the complete readings in reader order of assignment (first reader first)."""
     assignments = json.loads((packets / "assignments.json").read_text(encoding="utf-8"))
     by_reader: dict[int, dict[str, list[dict]]] = {}
@@ -368,34 +372,26 @@ def _readings(documents: Sequence[dict], packets: Path,
         answers = packets / f"answers_{reader}.jsonl"
         if not answers.exists():
             continue
-        complete = _complete_part(packets / f"packet_{reader}.jsonl", answers)
+        answered = _answers(answers)
+        # only the documents every unit of which the reader answered
+        complete = [doc for doc in _jsonl(packets / f"packet_{reader}.jsonl")
+                    if all((doc["doc_id"], u["unit_id"]) in answered for u in doc["units"])]
         by_reader[reader] = {}
-        for unit in join(documents, complete, answers, data_dir):
+        for unit in _join(documents, complete, answered, answers.name, data_dir):
             by_reader[reader].setdefault(unit["doc_id"], []).append(unit)
-    readings = {doc_id: [by_reader[r][doc_id] for r in who if doc_id in by_reader.get(r, {})]
-                for doc_id, who in assignments.items()}
-    return readings, assignments
-
-
-def _complete_part(packet: Path, answers: Path) -> Path:
-    """A packet file holding only the documents every unit of which the reader answered."""
-    done = {(r.get("doc_id"), r["unit_id"]) for r in _jsonl(answers)}
-    keep = [doc for doc in _jsonl(packet) if all((doc["doc_id"], u["unit_id"]) in done for u in doc["units"])]
-    out = answers.with_name(answers.stem + ".complete_packet.jsonl")
-    _write_jsonl(out, keep)
-    return out
+    return {doc_id: [by_reader[r][doc_id] for r in who if doc_id in by_reader.get(r, {})]
+            for doc_id, who in assignments.items()}
 
 
 def merge(documents: Sequence[dict], packets: Path, spec_dir: Path, second_out: Path,
           settled: Path | None = None, data_dir: Path | None = None) -> dict:
     """Write the round into ``spec_dir`` and its second readings to ``second_out``; returns counts."""
-    readings, assignments = _readings(documents, packets, data_dir)
+    readings = _readings(documents, packets, data_dir)
     fixes = {_key(u): u for u in _jsonl(settled)} if settled and settled.exists() else {}
     round_docs, round_units, second = [], [], []
     for document in documents:
         mine = readings.get(document["doc_id"], [])
-        first_reader = assignments.get(document["doc_id"], [None])[0]
-        if not mine or first_reader is None:
+        if not mine:
             continue
         first, *others = mine  # a document whose second reader did not get to it is read once
         for unit in first:
