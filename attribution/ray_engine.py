@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import socket
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -155,6 +156,24 @@ def score_dataset(
     return sentences, articles
 
 
+#: Seconds to wait for a cluster's head to accept a connection before saying there is none.
+CONNECT_TIMEOUT_S = 10
+
+
+def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Raise :class:`ConnectionError` when nothing accepts a connection at a ``HOST:PORT`` address (``ray.init``
+    itself retries such an address for minutes before it gives up); other address forms (``auto``,
+    ``ray://...``) are left to Ray."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise ConnectionError(f"no Ray cluster answers at {address} ({exc.strerror or exc}); start one with "
+                              "`ray start --head`, or leave out --address for a local one") from None
+
+
 def start(address: str | None = None, num_cpus: int | None = None, *, quiet: bool = False) -> None:
     """Connect to the Ray cluster at ``address``, or start a local one with ``num_cpus`` (default: every core).
 
@@ -165,6 +184,7 @@ def start(address: str | None = None, num_cpus: int | None = None, *, quiet: boo
     level = logging.ERROR if quiet else logging.WARNING
     logging.getLogger("ray").setLevel(level)
     if address:
+        check_reachable(address)
         ray.init(address=address, log_to_driver=False, logging_level=level)
     else:
         ray.init(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False, log_to_driver=False,

@@ -325,3 +325,95 @@ def test_the_readme_spark_recipe_gives_the_local_sentences(local_run):
     finally:
         spark.stop()
     assert records == _jsonl(local_run[0])
+
+
+# --- an existing cluster, and Ctrl-C, from a separate driver process ------------------------------------------
+
+def _driver(*args: str) -> list[str]:
+    return [sys.executable, "-m", "attribution.cli", *args]
+
+
+@pytest.mark.ray
+@needs_ray
+def test_score_address_joins_an_existing_cluster_and_writes_the_local_files(ray_cluster, corpus, local_run,
+                                                                            tmp_path):
+    """``--address`` from another process (a driver of its own, as a user's shell is) joins the module's running
+    cluster instead of starting one, and writes the local run's bytes."""
+    import subprocess
+
+    address = ray_cluster.get_runtime_context().gcs_address
+    sentences, articles = tmp_path / "s.jsonl", tmp_path / "a.jsonl"
+    done = subprocess.run(_driver("score", str(corpus), "--model", "rules", "-o", str(sentences), "--articles",
+                                  str(articles), "--batch-size", "8", "--engine", "ray", "--address", address,
+                                  "--actors", "1"), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"starting Ray (cluster at {address})" in done.stderr
+    assert sentences.read_bytes() == local_run[0].read_bytes()
+    assert articles.read_bytes() == local_run[1].read_bytes()
+
+
+@pytest.mark.ray
+@needs_ray
+def test_score_address_to_no_cluster_is_one_error_line_in_seconds(tmp_path):
+    """``ray.init`` retries an address with no cluster for minutes; the run says so at once instead."""
+    import socket
+    import subprocess
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": "Officials said so."}) + "\n")
+    done = subprocess.run(_driver("score", str(tmp_path / "in.jsonl"), "--model", "rules", "-o",
+                                  str(tmp_path / "s.jsonl"), "-q", "--engine", "ray", "--address",
+                                  f"127.0.0.1:{port}"),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"attribution score: error: no Ray cluster answers at 127.0.0.1:{port} (Connection refused); start one with "
+        "`ray start --head`, or leave out --address for a local one"]
+
+
+@pytest.mark.ray
+@pytest.mark.slow
+@needs_ray
+def test_ctrl_c_under_ray_leaves_whole_articles_and_resumes_to_the_local_bytes(tmp_path):
+    """SIGINT to the driver's process group mid-run (as a terminal's Ctrl-C): exit 130, one line, only whole
+    articles written; ``--resume`` on Ray then finishes to the bytes of an uninterrupted local run."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("".join(json.dumps({"id": f"r{i}", "text": ARTICLE.format(n=i) * 3}) + "\n"
+                              for i in range(600)), encoding="utf-8")
+    local = tmp_path / "local"
+    assert main(["score", str(inputs), "--model", "rules", "-o", str(local / "s.jsonl"), "--articles",
+                 str(local / "a.jsonl"), "-q"]) == 0
+    out = tmp_path / "ray"
+    args = ("score", str(inputs), "--model", "rules", "-o", str(out / "s.jsonl"), "--articles", str(out / "a.jsonl"),
+            "--batch-size", "2", "--engine", "ray", "--actors", "1")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(_driver(*args), env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while proc.poll() is None and time.monotonic() < deadline:
+            if (out / "a.jsonl").exists() and (out / "a.jsonl").read_bytes().count(b"\n") >= 5:
+                break
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert [line for line in err.splitlines() if line.startswith("attribution score: interrupted (SIGINT)")]
+    written = (out / "a.jsonl").read_bytes()
+    assert written.endswith(b"\n") and 0 < written.count(b"\n") < 600
+    assert (local / "a.jsonl").read_bytes().startswith(written)  # whole articles, in order
+    done = subprocess.run(_driver(*args, "--resume", "-q"), env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (out / "s.jsonl").read_bytes() == (local / "s.jsonl").read_bytes()
+    assert (out / "a.jsonl").read_bytes() == (local / "a.jsonl").read_bytes()

@@ -75,6 +75,8 @@ class TrainConfig:
 
     output_dir: str = "runs/model"
     base_model: str = ""  # empty: the packaged all-MiniLM-L6-v2
+    encoder_layers: list[int] | None = None  # keep only these encoder layers of the base model (e.g. [0, 2, 4, 5]:
+    # a 4-layer student of the 6-layer MiniLM, faster by about a third); None keeps them all
     init_from: str | None = None  # continue from a saved attribution model ("default": the shipped one)
     design: str = field(default_factory=default_design)  # "window" (one pass per article window) or "pair"
     # (previous sentence, sentence); default: the shipped default model's design
@@ -100,6 +102,8 @@ class TrainConfig:
     seed: int = 13
     class_weighting: str = "sqrt_inverse"  # "none", "inverse", "sqrt_inverse" (sentence labels only)
     span_loss_weight: float = 0.05  # weight of the source/cue tags relative to the sentence labels
+    distill_weight: float = 1.0  # weight of the teacher's soft targets (records with teacher_probs, e.g. the
+    # distill split of `python -m attribution.training.distill`) relative to the hard labels; window design only
     max_train_examples: int | None = None  # cap on training sentences (quick runs, CI)
     max_dev_examples: int | None = None
     eval_steps: int | None = None  # evaluate every N steps (default: once per epoch)
@@ -133,6 +137,14 @@ class TrainConfig:
             errors.append("source_swap must be between 0 and 1 (stage_source_swap: one such share per stage)")
         if not 0 <= self.span_loss_weight <= 10:
             errors.append("span_loss_weight must be between 0 and 10")
+        layers = self.encoder_layers
+        if layers is not None and (not layers or any(not isinstance(i, int) or i < 0 for i in layers)
+                                   or sorted(set(layers)) != list(layers)):
+            errors.append("encoder_layers must list distinct layer indices (from 0) in increasing order")
+        if layers is not None and self.init_from:
+            errors.append("encoder_layers cuts the base model; a model continued with init_from keeps its layers")
+        if not 0 <= self.distill_weight <= 10:
+            errors.append("distill_weight must be between 0 and 10")
         if self.save_dtype not in ("float16", "float32"):
             errors.append("save_dtype must be float16 or float32")
         if not self.dataset_dir and not self.train_files:

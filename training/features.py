@@ -6,7 +6,7 @@ uses, so training sees exactly the inputs the shipped model will see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from attribution.labels import LABEL2ID
@@ -20,6 +20,15 @@ Record = Mapping[str, Any]
 
 #: Record key of a sentence that gives context but is not trained on (see :mod:`attribution.training.augment`).
 CONTEXT_ONLY = "context_only"
+
+#: Record key of a teacher's probabilities over the labels (in LABELS order): a distillation record
+#: (:mod:`attribution.training.distill`), trained on these soft targets instead of its ``label``.
+TEACHER_PROBS = "teacher_probs"
+
+
+def is_soft(record: Record) -> bool:
+    """Whether a record trains on a teacher's probabilities (distillation) rather than on its label."""
+    return bool(record.get(TEACHER_PROBS))
 
 
 def group_articles(records: Iterable[Record]) -> list[list[Record]]:
@@ -62,8 +71,11 @@ def token_tags(offsets: Sequence[tuple[int, int]], record: Record) -> list[int]:
 
 
 def window_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: int, overlap: int) -> list[dict]:
-    """One feature dict (``input_ids``, ``attention_mask``, ``labels``) per window; context positions ignored,
-    and so are ``context_only`` sentences (the unchanged sentences of an augmented article copy)."""
+    """One feature dict (``input_ids``, ``attention_mask``, ``labels``, ``soft_positions``, ``soft_targets``) per
+    window; context positions ignored, and so are ``context_only`` sentences (the unchanged sentences of an
+    augmented article copy). A distillation sentence (:func:`is_soft`) has no hard label and no span tags: its
+    marker position goes to ``soft_positions`` and the teacher's probabilities to ``soft_targets``, flattened
+    (three per position), which :func:`soft_collator` turns back into a tensor."""
     features = []
     for article in articles:
         tokens = tokenize_sentences(tokenizer, [r["text"] for r in article])
@@ -71,17 +83,23 @@ def window_features(articles: Sequence[Sequence[Record]], tokenizer, max_length:
                                 max_length, overlap)
         for window in windows:
             labels = [IGNORE] * len(window.input_ids)
+            soft_positions: list[int] = []
+            soft_targets: list[float] = []
             for k, index in enumerate(window.sentence_indices):
                 record = article[index]
                 if not window.own[k] or record.get(CONTEXT_ONLY):
                     continue
+                if is_soft(record):
+                    soft_positions.append(window.marker_positions[k])
+                    soft_targets.extend(float(p) for p in record[TEACHER_PROBS])
+                    continue
                 labels[window.marker_positions[k]] = sentence_tag_id(record["label"])
                 start, end = window.token_ranges[k]
                 labels[start:end] = token_tags(tokens[index].offsets[: end - start], record)
-            if all(label == IGNORE for label in labels):
+            if not soft_positions and all(label == IGNORE for label in labels):
                 continue  # an augmented article's windows away from its one labelled sentence
             features.append({"input_ids": window.input_ids, "attention_mask": [1] * len(window.input_ids),
-                             "labels": labels})
+                             "labels": labels, "soft_positions": soft_positions, "soft_targets": soft_targets})
     return features
 
 
@@ -89,6 +107,9 @@ def pair_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: i
     """(previous sentence, sentence) pairs with the sentence label, for the per-sentence design; built and
     tokenized by :func:`~attribution.model.pair.sentence_pairs` and :func:`~attribution.model.pair.encode_pairs`,
     as inference builds them. A ``context_only`` sentence is the previous sentence of the next, not trained on."""
+    if any(is_soft(r) for article in articles for r in article):
+        raise ValueError("distillation records (teacher_probs) train the window design only; the pair design "
+                         "would read only their teacher's top label")
     pairs, labels = [], []
     for article in articles:
         for record, pair in zip(article, sentence_pairs([r["text"] for r in article]), strict=True):
@@ -98,3 +119,26 @@ def pair_features(articles: Sequence[Sequence[Record]], tokenizer, max_length: i
     encoded = encode_pairs(tokenizer, pairs, max_length)
     return [{"input_ids": ids, "attention_mask": mask, "labels": label}
             for ids, mask, label in zip(encoded["input_ids"], encoded["attention_mask"], labels, strict=True)]
+
+
+def soft_collator(base: Callable[[list[dict]], dict]) -> Callable[[list[dict]], dict]:
+    """Wrap a token-classification collator: ``soft_positions``/``soft_targets`` of each feature become a
+    ``soft_targets`` tensor (batch, length, labels) and a boolean ``soft_mask`` (batch, length), padded like the
+    rest; features without the keys (or none soft) give an all-false mask."""
+    import torch
+
+    def collate(features: list[dict]) -> dict:
+        positions = [list(f.pop("soft_positions", None) or []) for f in features]
+        targets = [list(f.pop("soft_targets", None) or []) for f in features]
+        batch = base(features)
+        size, length = batch["input_ids"].shape
+        soft = torch.zeros(size, length, len(LABEL2ID))
+        mask = torch.zeros(size, length, dtype=torch.bool)
+        for row, (where, probs) in enumerate(zip(positions, targets, strict=True)):
+            if where:
+                soft[row, where] = torch.tensor(probs, dtype=torch.float).reshape(len(where), len(LABEL2ID))
+                mask[row, where] = True
+        batch["soft_targets"], batch["soft_mask"] = soft, mask
+        return batch
+
+    return collate

@@ -21,7 +21,15 @@ import numpy as np
 import torch
 from attribution.training.augment import swap_sources
 from attribution.training.config import MIN_DEV_SENTENCES, MIN_OPTIMIZER_STEPS, TrainConfig, portable_path
-from attribution.training.features import CONTEXT_ONLY, Record, group_articles, pair_features, window_features
+from attribution.training.features import (
+    CONTEXT_ONLY,
+    Record,
+    group_articles,
+    is_soft,
+    pair_features,
+    soft_collator,
+    window_features,
+)
 from attribution.training.user_data import DEFAULT_COLUMNS, Columns, UserDataError, read_user_files
 
 from attribution.labels import LABELS
@@ -106,16 +114,30 @@ def _make_trainer_class():
         """A Trainer whose cross-entropy weighs classes (and span tags against sentence labels)."""
 
         loss_weights: torch.Tensor | None = None
+        distill_weight: float = 1.0
 
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             labels = inputs.pop("labels")
+            soft_targets, soft_mask = inputs.pop("soft_targets", None), inputs.pop("soft_mask", None)
             outputs = model(**inputs)
             logits = outputs.logits
-            loss_fn = torch.nn.CrossEntropyLoss(weight=self.loss_weights.to(logits.device), ignore_index=IGNORE)
-            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1))
+            loss = logits.new_zeros(())
+            if bool((labels != IGNORE).any()):  # a batch of distillation windows alone has no hard label
+                loss_fn = torch.nn.CrossEntropyLoss(weight=self.loss_weights.to(logits.device), ignore_index=IGNORE)
+                loss = loss_fn(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1))
+            if soft_mask is not None and bool(soft_mask.any()):
+                loss = loss + self.distill_weight * soft_cross_entropy(logits, soft_targets, soft_mask)
             return (loss, outputs) if return_outputs else loss
 
     return WeightedTrainer
+
+
+def soft_cross_entropy(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy of the sentence-label logits (the marker positions in ``mask``) against a teacher's
+    probabilities ``targets`` (batch, length, labels): the distillation loss. The span tags take no part, and the
+    sentence labels are normalised among themselves, as inference reads them."""
+    sentence = logits[..., list(SENTENCE_IDS)][mask]
+    return -(targets[mask].to(sentence.dtype) * torch.log_softmax(sentence, dim=-1)).sum(-1).mean()
 
 
 def sentence_metrics(gold: Sequence[int], pred: Sequence[int]) -> dict[str, float]:
@@ -176,7 +198,20 @@ def _load_model(config: TrainConfig):
         model = AutoModelForTokenClassification.from_pretrained(
             source, num_labels=len(ALL_TAGS), id2label=ID2TAG, label2id=TAG2ID, dtype=torch.float32,
             use_safetensors=True)
+    if config.encoder_layers is not None:
+        keep_layers(model, config.encoder_layers)
     return model, tokenizer
+
+
+def keep_layers(model, layers: Sequence[int]) -> None:
+    """Cut the encoder of a BERT-style ``model`` to ``layers`` (indices into its layers, in order), in place; the
+    saved config then names the new depth, so any ``transformers`` loader reads the smaller model."""
+    encoder = model.base_model.encoder
+    total = len(encoder.layer)
+    if any(i >= total for i in layers):
+        raise ValueError(f"encoder_layers {list(layers)} name layers the base model lacks (it has {total})")
+    encoder.layer = torch.nn.ModuleList([encoder.layer[i] for i in layers])
+    model.config.num_hidden_layers = len(layers)
 
 
 def _features(config: TrainConfig, records: list[Record], tokenizer) -> list[dict]:
@@ -276,7 +311,7 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print, fo
     dev_records = _cap(dev_records, config.max_dev_examples, config.seed)
     model, tokenizer = _load_model(config)
     collator = (DataCollatorWithPadding(tokenizer) if config.design == "pair"
-                else DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE))
+                else soft_collator(DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE)))
     dev_features = _features(config, dev_records, tokenizer) if dev_records else []
     planned = []
     all_labels: list[str] = []
@@ -292,7 +327,8 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print, fo
         train_records.extend(records)
         labels = [r["label"] for r in records if not r.get(CONTEXT_ONLY)]
         all_labels.extend(labels)
-        weights = class_weights(labels, _stage_value(config.stage_class_weighting, config, n, config.class_weighting))
+        hard = [r["label"] for r in records if not r.get(CONTEXT_ONLY) and not is_soft(r)]
+        weights = class_weights(hard, _stage_value(config.stage_class_weighting, config, n, config.class_weighting))
         features = _features(config, records, tokenizer)
         epochs = _stage_value(config.stage_epochs, config, n, config.epochs)
         plan = step_plan(len(features), config.batch_size, epochs, config.warmup_ratio)
@@ -300,6 +336,7 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print, fo
             check_steps(plan, config, len(labels), len(features), epochs, "+".join(stage) if len(stages) > 1 else "")
         log(f"stage {n + 1}/{len(stages)} {'+'.join(stage)}: {len(labels)} sentences, {len(features)} inputs, "
             f"{sum(not r.get(CONTEXT_ONLY) for r in swaps)} of them source swaps, "
+            f"{len(labels) - len(hard)} of them distillation sentences (soft targets), "
             f"label counts {dict(Counter(labels))}, weights { {k: round(v, 2) for k, v in weights.items()} }, "
             f"{plan['steps']} optimizer steps ({plan['warmup_steps']} warm-up)")
         planned.append((stage, labels, weights, features, epochs, plan))
@@ -339,6 +376,7 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print, fo
             use_cpu=not torch.cuda.is_available(),
             disable_tqdm=not sys.stderr.isatty(),
             dataloader_num_workers=0,
+            remove_unused_columns=False,  # the soft targets are not model arguments; the collator reads them
         )
         trainer = _make_trainer_class()(
             model=model,
@@ -351,6 +389,7 @@ def train(config: TrainConfig, columns: Columns = DEFAULT_COLUMNS, log=print, fo
             preprocess_logits_for_metrics=_preprocess_logits(config.design),
         )
         trainer.loss_weights = _loss_weights(config, weights)
+        trainer.distill_weight = config.distill_weight
         result = trainer.train()
         stage_log = {"stage": stage, "sentences": len(labels), "inputs": len(features),
                      "train_loss": result.training_loss, "steps": result.global_step,
