@@ -123,18 +123,25 @@ class Classify:
 _SPAN_EDGE = " \t\n,;:"
 
 
-def _span_text(text: str, span: tuple[int, int] | None) -> tuple[str | None, int | None, int | None]:
-    """The span's text and offsets, trimmed of edge spaces and clause punctuation ("A senior official," → …)."""
+def trim_span(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A span of ``text`` trimmed of edge spaces and clause punctuation ("A senior official," → …); ``None`` when
+    nothing is left (or no span was given)."""
     if span is None:
-        return None, None, None
+        return None
     start, end = span
     while start < end and text[start] in _SPAN_EDGE:
         start += 1
     while end > start and text[end - 1] in _SPAN_EDGE:
         end -= 1
-    if start == end:
+    return (start, end) if end > start else None
+
+
+def _span_text(text: str, span: tuple[int, int] | None) -> tuple[str | None, int | None, int | None]:
+    """The span's text and offsets, trimmed by :func:`trim_span`."""
+    trimmed = trim_span(text, span)
+    if trimmed is None:
         return None, None, None
-    return text[start:end], start, end
+    return text[trimmed[0] : trimmed[1]], *trimmed
 
 
 def _in_article(sentence: Sentence, span: tuple[int, int] | None) -> tuple[int, int] | None:

@@ -1,4 +1,5 @@
-"""Teacher probabilities over unlabelled news text: the soft targets of distillation (``attribution distill``).
+"""Teacher probabilities over unlabelled news text: the soft targets of distillation
+(``python -m attribution.training.distill``).
 
 The teacher (by default the shipped model) scores articles nobody labelled, through the same clean, segment and
 classify stages a user's run takes; each sentence becomes a training record whose ``teacher_probs`` are the

@@ -6,7 +6,7 @@ training sees them) and its source and cue spans are compared with the gold ones
 
 - ``source_exact`` / ``cue_exact``: on the sentences gold and model both call attributed and whose gold span lies in
   the sentence, the share where the model's span equals a gold span (both trimmed of edge spaces and clause
-  punctuation, as the attribute stage trims them);
+  punctuation by :func:`attribution.stages.trim_span`, as the attribute stage trims them);
 - ``source_overlap`` / ``cue_overlap``: the share where it overlaps one;
 - ``no_source``: among the sentences the model calls attributed whose gold source lies in the sentence, the share
   given no source at all;
@@ -28,20 +28,13 @@ from typing import Any
 from attribution.training.features import rebuilt_articles
 
 from attribution.labels import DIRECT_FACT
+from attribution.stages import trim_span
 
-_EDGE = " \t\n,;:"
 _QUOTE = re.compile(r"[\"“”][^\"“”]+[\"“”]")
 
 
 def _trim(text: str, span: Sequence[int] | None) -> tuple[int, int] | None:
-    if span is None:
-        return None
-    start, end = int(span[0]), int(span[1])
-    while start < end and text[start] in _EDGE:
-        start += 1
-    while end > start and text[end - 1] in _EDGE:
-        end -= 1
-    return (start, end) if end > start else None
+    return None if span is None else trim_span(text, (int(span[0]), int(span[1])))
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
